@@ -1,0 +1,17 @@
+package io.mote.common.entity;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import tools.jackson.databind.JsonNode;
+
+import io.mote.common.id.EntityId;
+
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Device(EntityId id, Long createdTime, EntityId tenantId, EntityId customerId, String name, String type,
+                     String label, EntityId deviceProfileId, JsonNode deviceData, EntityId firmwareId,
+                     EntityId softwareId, JsonNode additionalInfo) {
+
+    public Device withCustomer(EntityId customer) {
+        return new Device(id, createdTime, tenantId, customer, name, type, label, deviceProfileId, deviceData,
+                firmwareId, softwareId, additionalInfo);
+    }
+}

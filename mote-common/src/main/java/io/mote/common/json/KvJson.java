@@ -1,0 +1,136 @@
+package io.mote.common.json;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import io.mote.common.error.MoteException;
+import io.mote.common.kv.KvEntry;
+import io.mote.common.kv.TsKvEntry;
+
+/**
+ * Converts the device APIs' JSON payloads to key-value entries and back. The same payloads are used
+ * by HTTP, MQTT and CoAP devices, so every transport decodes with this class.
+ */
+public final class KvJson {
+
+    public static final int MAX_KEY_LENGTH = 255;
+
+    private KvJson() {
+    }
+
+    /**
+     * Parses telemetry in its three forms: {@code {"k":v}}, {@code {"ts":..,"values":{..}}} and an
+     * array of either. Entries without a timestamp get {@code now}.
+     */
+    public static List<TsKvEntry> parseTelemetry(JsonNode root, long now) {
+        List<TsKvEntry> out = new ArrayList<>();
+        if (root.isArray()) {
+            if (root.isEmpty()) {
+                throw MoteException.badRequest("Telemetry array is empty");
+            }
+            for (JsonNode item : root) {
+                parseTelemetryObject(item, now, out);
+            }
+        } else {
+            parseTelemetryObject(root, now, out);
+        }
+        return out;
+    }
+
+    private static void parseTelemetryObject(JsonNode node, long now, List<TsKvEntry> out) {
+        if (!node.isObject()) {
+            throw MoteException.badRequest("Telemetry must be a JSON object or an array of objects");
+        }
+        JsonNode ts = node.get("ts");
+        JsonNode values = node.get("values");
+        if (ts != null && values != null && node.size() == 2) {
+            if (!ts.isIntegralNumber() || !ts.canConvertToLong() || ts.longValue() < 0) {
+                throw MoteException.badRequest("'ts' must be a non-negative integer of milliseconds");
+            }
+            if (!values.isObject()) {
+                throw MoteException.badRequest("'values' must be a JSON object");
+            }
+            long t = ts.longValue();
+            for (KvEntry kv : parseKvObject(values)) {
+                out.add(new TsKvEntry(t, kv));
+            }
+        } else {
+            for (KvEntry kv : parseKvObject(node)) {
+                out.add(new TsKvEntry(now, kv));
+            }
+        }
+    }
+
+    /** Parses a flat JSON object of keys and values (attributes, or telemetry without a timestamp). */
+    public static List<KvEntry> parseKvObject(JsonNode node) {
+        if (!node.isObject()) {
+            throw MoteException.badRequest("Expected a JSON object of keys and values");
+        }
+        if (node.isEmpty()) {
+            throw MoteException.badRequest("No keys in JSON object");
+        }
+        List<KvEntry> out = new ArrayList<>(node.size());
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            out.add(toKv(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    /** Converts one JSON value to a typed entry: integral numbers become LONG, other numbers DOUBLE. */
+    public static KvEntry toKv(String key, JsonNode v) {
+        checkKey(key);
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            throw MoteException.badRequest("Value of key '" + key + "' is null");
+        }
+        if (v.isString()) {
+            return KvEntry.ofString(key, v.stringValue());
+        }
+        if (v.isBoolean()) {
+            return KvEntry.ofBoolean(key, v.booleanValue());
+        }
+        if (v.isNumber()) {
+            if (v.isIntegralNumber() && v.canConvertToLong()) {
+                return KvEntry.ofLong(key, v.longValue());
+            }
+            double d = v.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw MoteException.badRequest("Value of key '" + key + "' is not a finite number");
+            }
+            return KvEntry.ofDouble(key, d);
+        }
+        if (v.isObject() || v.isArray()) {
+            return KvEntry.ofJson(key, Json.write(v));
+        }
+        throw MoteException.badRequest("Unsupported value of key '" + key + "'");
+    }
+
+    public static void checkKey(String key) {
+        if (key == null || key.isBlank()) {
+            throw MoteException.badRequest("Key must not be empty");
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw MoteException.badRequest("Key is longer than " + MAX_KEY_LENGTH + " characters");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            if (key.charAt(i) == 0) {
+                throw MoteException.badRequest("Key must not contain NUL characters");
+            }
+        }
+    }
+
+    /** The entry's value as a typed JSON value (JSON entries become their parsed tree). */
+    public static JsonNode toJsonValue(KvEntry kv) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        return switch (kv.type()) {
+            case STRING -> f.stringNode((String) kv.value());
+            case BOOLEAN -> f.booleanNode((Boolean) kv.value());
+            case LONG -> f.numberNode((Long) kv.value());
+            case DOUBLE -> f.numberNode((Double) kv.value());
+            case JSON -> Json.parse((String) kv.value());
+        };
+    }
+}

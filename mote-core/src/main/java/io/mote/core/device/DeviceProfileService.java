@@ -1,0 +1,219 @@
+package io.mote.core.device;
+
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.mote.common.entity.Authority;
+import io.mote.common.entity.DeviceProfile;
+import io.mote.common.entity.PageData;
+import io.mote.common.entity.PageLink;
+import io.mote.common.entity.ProvisionType;
+import io.mote.common.entity.TransportType;
+import io.mote.common.error.MoteException;
+import io.mote.common.id.EntityId;
+import io.mote.common.id.EntityType;
+import io.mote.common.json.Json;
+import io.mote.core.Validation;
+import io.mote.core.security.Access;
+import io.mote.core.security.SecurityUser;
+import io.mote.dao.DeviceProfileDao;
+
+/**
+ * Device profiles. The profile data (transport and provisioning configuration) is stored whole; its
+ * {@code transportConfiguration.type} and {@code provisionConfiguration.type} are checked and kept in
+ * step with the profile's {@code transportType} and {@code provisionType}.
+ */
+@Service
+public class DeviceProfileService {
+
+    public static final String DEFAULT_PROFILE_NAME = "default";
+
+    private final DeviceProfileDao profiles;
+    private final TransactionTemplate tx;
+    private final TransportConfigurationValidator transportValidator;
+
+    public DeviceProfileService(DeviceProfileDao profiles, TransactionTemplate tx,
+                                TransportConfigurationValidator transportValidator) {
+        this.profiles = profiles;
+        this.tx = tx;
+        this.transportValidator = transportValidator;
+    }
+
+    /** Creates a tenant's first, default profile. */
+    public DeviceProfile createDefault(UUID tenantId) {
+        DeviceProfile p = newProfile(tenantId, DEFAULT_PROFILE_NAME, true);
+        profiles.save(p);
+        return p;
+    }
+
+    /** A profile named after a device type, created on demand as ThingsBoard does. */
+    public DeviceProfile findOrCreateByName(UUID tenantId, String name) {
+        return profiles.findByName(tenantId, name).orElseGet(() -> {
+            DeviceProfile p = newProfile(tenantId, name, false);
+            try {
+                profiles.save(p);
+                return p;
+            } catch (DuplicateKeyException e) {
+                return profiles.findByName(tenantId, name).orElseThrow();
+            }
+        });
+    }
+
+    private static DeviceProfile newProfile(UUID tenantId, String name, boolean isDefault) {
+        return new DeviceProfile(new EntityId(EntityType.DEVICE_PROFILE, UUID.randomUUID()),
+                System.currentTimeMillis(), new EntityId(EntityType.TENANT, tenantId), name, null, "DEFAULT",
+                TransportType.DEFAULT, ProvisionType.DISABLED, defaultProfileData(), isDefault, null, null, null,
+                null, null, null, null);
+    }
+
+    public static ObjectNode defaultProfileData() {
+        ObjectNode data = Json.object();
+        data.putObject("configuration").put("type", "DEFAULT");
+        data.putObject("transportConfiguration").put("type", "DEFAULT");
+        ObjectNode prov = data.putObject("provisionConfiguration");
+        prov.put("type", ProvisionType.DISABLED.name());
+        prov.putNull("provisionDeviceSecret");
+        data.putNull("alarms");
+        return data;
+    }
+
+    public DeviceProfile save(SecurityUser user, DeviceProfile p) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        UUID tenantId = Access.tenantOf(user);
+        DeviceProfile old = p.id() == null ? null : get(user, p.id().id());
+        Validation.required("Device profile name", p.name(), 255);
+        if (p.type() != null && !"DEFAULT".equals(p.type())) {
+            throw MoteException.invalid("Device profile type should be DEFAULT");
+        }
+        ObjectNode data = p.profileData() == null || p.profileData().isNull()
+                ? defaultProfileData() : checkObject(p.profileData(), "profileData").deepCopy();
+        if (!data.has("configuration") || data.get("configuration").isNull()) {
+            data.putObject("configuration").put("type", "DEFAULT");
+        }
+        TransportType transport = transportType(p, data);
+        transportValidator.validateProfile(transport, data.get("transportConfiguration"));
+        ProvisionType provisionType = provisionType(p, data);
+        ObjectNode prov = (ObjectNode) data.get("provisionConfiguration");
+        String provisionKey = p.provisionDeviceKey();
+        if (provisionKey == null && prov.hasNonNull("provisionDeviceKey")) {
+            provisionKey = prov.get("provisionDeviceKey").asString();
+        }
+        if (provisionType == ProvisionType.DISABLED) {
+            provisionKey = null;
+        } else {
+            Validation.required("Provision device key", provisionKey, 255);
+            if (!prov.hasNonNull("provisionDeviceSecret") || prov.get("provisionDeviceSecret").asString().isBlank()) {
+                throw MoteException.invalid("Provision device secret should be specified!");
+            }
+            prov.put("provisionDeviceKey", provisionKey);
+        }
+        DeviceProfile saved = new DeviceProfile(
+                old == null ? new EntityId(EntityType.DEVICE_PROFILE, UUID.randomUUID()) : old.id(),
+                old == null ? System.currentTimeMillis() : old.createdTime(), new EntityId(EntityType.TENANT, tenantId),
+                p.name(), p.description(), "DEFAULT", transport, provisionType, data,
+                old != null && old.isDefault(), provisionKey, p.firmwareId(), p.softwareId(), p.defaultRuleChainId(),
+                p.defaultQueueName(), p.image(), p.defaultDashboardId());
+        try {
+            profiles.save(saved);
+        } catch (DuplicateKeyException e) {
+            if (e.getMessage() != null && e.getMessage().contains("provision_device_key")) {
+                throw MoteException.invalid("Device profile with such provision device key already exists!");
+            }
+            throw MoteException.invalid("Device profile with such name already exists!");
+        }
+        return saved;
+    }
+
+    private static TransportType transportType(DeviceProfile p, ObjectNode data) {
+        JsonNode tc = data.get("transportConfiguration");
+        if (tc == null || tc.isNull()) {
+            TransportType t = p.transportType() == null ? TransportType.DEFAULT : p.transportType();
+            data.putObject("transportConfiguration").put("type", t.name());
+            return t;
+        }
+        checkObject(tc, "transportConfiguration");
+        TransportType fromData = parseEnum(TransportType.class, tc.path("type"), "transportConfiguration.type");
+        if (p.transportType() != null && p.transportType() != fromData) {
+            throw MoteException.invalid("Device profile transportType " + p.transportType()
+                    + " does not match transportConfiguration.type " + fromData);
+        }
+        return fromData;
+    }
+
+    private static ProvisionType provisionType(DeviceProfile p, ObjectNode data) {
+        JsonNode pc = data.get("provisionConfiguration");
+        if (pc == null || pc.isNull()) {
+            ProvisionType t = p.provisionType() == null ? ProvisionType.DISABLED : p.provisionType();
+            ObjectNode prov = data.putObject("provisionConfiguration");
+            prov.put("type", t.name());
+            prov.putNull("provisionDeviceSecret");
+            return t;
+        }
+        checkObject(pc, "provisionConfiguration");
+        ProvisionType fromData = parseEnum(ProvisionType.class, pc.path("type"), "provisionConfiguration.type");
+        if (p.provisionType() != null && p.provisionType() != fromData) {
+            throw MoteException.invalid("Device profile provisionType " + p.provisionType()
+                    + " does not match provisionConfiguration.type " + fromData);
+        }
+        return fromData;
+    }
+
+    static ObjectNode checkObject(JsonNode node, String field) {
+        if (!(node instanceof ObjectNode o)) {
+            throw MoteException.invalid(field + " must be a JSON object");
+        }
+        return o;
+    }
+
+    static <E extends Enum<E>> E parseEnum(Class<E> type, JsonNode node, String field) {
+        if (!node.isString()) {
+            throw MoteException.invalid(field + " should be specified!");
+        }
+        try {
+            return Enum.valueOf(type, node.asString());
+        } catch (IllegalArgumentException e) {
+            throw MoteException.invalid("Unsupported " + field + " '" + node.asString() + "'; use one of "
+                    + Set.of(type.getEnumConstants()));
+        }
+    }
+
+    public DeviceProfile get(SecurityUser user, UUID id) {
+        DeviceProfile p = profiles.find(id).orElseThrow(MoteException::notFound);
+        Access.checkTenant(user, p.tenantId());
+        return p;
+    }
+
+    public DeviceProfile getDefault(SecurityUser user) {
+        return profiles.findDefault(Access.tenantOf(user)).orElseThrow(MoteException::notFound);
+    }
+
+    public PageData<DeviceProfile> page(SecurityUser user, PageLink link, TransportType transportType) {
+        Access.require(user, Authority.TENANT_ADMIN, Authority.CUSTOMER_USER);
+        return profiles.page(Access.tenantOf(user), link, transportType);
+    }
+
+    public DeviceProfile setDefault(SecurityUser user, UUID id) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        DeviceProfile p = get(user, id);
+        tx.executeWithoutResult(s -> profiles.setDefault(p.tenantId().id(), id));
+        return profiles.find(id).orElseThrow();
+    }
+
+    public void delete(SecurityUser user, UUID id) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        DeviceProfile p = get(user, id);
+        if (p.isDefault()) {
+            throw MoteException.invalid("Deletion of Default Device Profile is prohibited!");
+        }
+        if (profiles.inUse(id)) {
+            throw MoteException.invalid("The device profile referenced by the devices cannot be deleted!");
+        }
+        profiles.delete(id);
+    }
+}

@@ -1,0 +1,242 @@
+package io.mote.core.device;
+
+import java.security.SecureRandom;
+import java.util.UUID;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.mote.common.entity.Authority;
+import io.mote.common.entity.CredentialsType;
+import io.mote.common.entity.Customer;
+import io.mote.common.entity.Device;
+import io.mote.common.entity.DeviceCredentials;
+import io.mote.common.entity.DeviceProfile;
+import io.mote.common.entity.PageData;
+import io.mote.common.entity.PageLink;
+import io.mote.common.error.MoteException;
+import io.mote.common.id.EntityId;
+import io.mote.common.id.EntityType;
+import io.mote.common.json.Json;
+import io.mote.core.Validation;
+import io.mote.core.security.Access;
+import io.mote.core.security.SecurityUser;
+import io.mote.core.session.DeviceSessionRegistry;
+import io.mote.dao.CustomerDao;
+import io.mote.dao.DeviceCredentialsDao;
+import io.mote.dao.DeviceDao;
+import io.mote.dao.DeviceProfileDao;
+
+/**
+ * Devices and their credentials. Every device has exactly one set of credentials; changing them or
+ * deleting the device closes the device's live sessions and drops its cached authentication.
+ */
+@Service
+public class DeviceService {
+
+    private static final char[] TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+
+    private final DeviceDao devices;
+    private final DeviceProfileDao profileDao;
+    private final DeviceProfileService profiles;
+    private final DeviceCredentialsDao credentials;
+    private final CustomerDao customers;
+    private final CredentialsValidator validator;
+    private final TransportConfigurationValidator transportValidator;
+    private final DeviceSessionRegistry sessions;
+    private final DeviceAuthCache authCache;
+    private final TransactionTemplate tx;
+    private final SecureRandom random = new SecureRandom();
+
+    public DeviceService(DeviceDao devices, DeviceProfileDao profileDao, DeviceProfileService profiles,
+                         DeviceCredentialsDao credentials, CustomerDao customers, CredentialsValidator validator,
+                         TransportConfigurationValidator transportValidator, DeviceSessionRegistry sessions,
+                         DeviceAuthCache authCache, TransactionTemplate tx) {
+        this.devices = devices;
+        this.profileDao = profileDao;
+        this.profiles = profiles;
+        this.credentials = credentials;
+        this.customers = customers;
+        this.validator = validator;
+        this.transportValidator = transportValidator;
+        this.sessions = sessions;
+        this.authCache = authCache;
+        this.tx = tx;
+    }
+
+    /** Creates or updates a device; a new one gets an access token (the given one, or a random one). */
+    public Device save(SecurityUser user, Device d, String accessToken) {
+        DeviceCredentials creds = null;
+        if (d.id() == null) {
+            creds = new DeviceCredentials(null, null, null, CredentialsType.ACCESS_TOKEN,
+                    accessToken == null || accessToken.isEmpty() ? newAccessToken() : accessToken, null);
+        }
+        return saveWithCredentials(user, d, creds);
+    }
+
+    /** Creates or updates a device together with its credentials, in one transaction. */
+    public Device saveWithCredentials(SecurityUser user, Device d, DeviceCredentials creds) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        UUID tenantId = Access.tenantOf(user);
+        Device old = d.id() == null ? null : get(user, d.id().id());
+        Validation.required("Device name", d.name(), 255);
+        Validation.optional("Device label", d.label(), 255);
+        Validation.optional("Device type", d.type(), 255);
+        DeviceCredentials normalized = creds == null ? null : validator.normalize(creds);
+        return tx.execute(s -> {
+            DeviceProfile profile = resolveProfile(tenantId, d);
+            ObjectNode deviceData = deviceData(d.deviceData());
+            transportValidator.validateDevice(profile.transportType(), deviceData.get("transportConfiguration"));
+            Device saved = new Device(old == null ? new EntityId(EntityType.DEVICE, UUID.randomUUID()) : old.id(),
+                    old == null ? System.currentTimeMillis() : old.createdTime(),
+                    new EntityId(EntityType.TENANT, tenantId),
+                    old == null ? new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID) : old.customerId(),
+                    d.name(), profile.name(), d.label(), profile.id(), deviceData, d.firmwareId(), d.softwareId(),
+                    d.additionalInfo());
+            try {
+                devices.save(saved);
+            } catch (DuplicateKeyException e) {
+                throw MoteException.invalid("Device with such name already exists!");
+            }
+            if (normalized != null) {
+                storeCredentials(saved, normalized);
+            }
+            if (old != null) {
+                authCache.invalidateDevice(saved.id().id());
+            }
+            return saved;
+        });
+    }
+
+    private DeviceProfile resolveProfile(UUID tenantId, Device d) {
+        if (d.deviceProfileId() != null) {
+            DeviceProfile p = profileDao.find(d.deviceProfileId().id())
+                    .orElseThrow(() -> MoteException.invalid("Device profile is referencing a non-existent device profile!"));
+            if (!p.tenantId().id().equals(tenantId)) {
+                throw MoteException.invalid("Device profile is referencing a non-existent device profile!");
+            }
+            return p;
+        }
+        if (d.type() != null && !d.type().isBlank()) {
+            return profiles.findOrCreateByName(tenantId, d.type());
+        }
+        return profileDao.findDefault(tenantId).orElseThrow(() -> MoteException.invalid("No default device profile"));
+    }
+
+    private static ObjectNode deviceData(JsonNode given) {
+        ObjectNode data = given == null || given.isNull() ? Json.object()
+                : DeviceProfileService.checkObject(given, "deviceData").deepCopy();
+        if (!data.hasNonNull("configuration")) {
+            data.putObject("configuration").put("type", "DEFAULT");
+        }
+        if (!data.hasNonNull("transportConfiguration")) {
+            data.putObject("transportConfiguration").put("type", "DEFAULT");
+        }
+        return data;
+    }
+
+    public Device get(SecurityUser user, UUID id) {
+        Device d = devices.find(id).orElseThrow(MoteException::notFound);
+        Access.checkOwner(user, d.tenantId(), d.customerId());
+        return d;
+    }
+
+    public Device getByName(SecurityUser user, String name) {
+        Device d = devices.findByName(Access.tenantOf(user), name).orElseThrow(MoteException::notFound);
+        Access.checkOwner(user, d.tenantId(), d.customerId());
+        return d;
+    }
+
+    public PageData<Device> tenantDevices(SecurityUser user, String type, PageLink link) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        return devices.page(Access.tenantOf(user), null, type, link);
+    }
+
+    public PageData<Device> customerDevices(SecurityUser user, UUID customerId, String type, PageLink link) {
+        Customer c = customers.find(customerId).orElseThrow(MoteException::notFound);
+        Access.checkTenant(user, c.tenantId());
+        if (user.isCustomerUser() && !customerId.equals(user.customerId())) {
+            throw MoteException.notFound();
+        }
+        return devices.page(c.tenantId().id(), customerId, type, link);
+    }
+
+    public void delete(SecurityUser user, UUID id) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        get(user, id);
+        credentials.findByDevice(id).ifPresent(c -> authCache.invalidate(c.credentialsId()));
+        tx.executeWithoutResult(s -> devices.delete(id));
+        sessions.closeAll(id, "Device deleted");
+    }
+
+    public Device assignToCustomer(SecurityUser user, UUID customerId, UUID deviceId) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        Customer c = customers.find(customerId).orElseThrow(MoteException::notFound);
+        Access.checkTenant(user, c.tenantId());
+        Device d = get(user, deviceId).withCustomer(c.id());
+        devices.save(d);
+        return d;
+    }
+
+    public Device unassignFromCustomer(SecurityUser user, UUID deviceId) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        Device d = get(user, deviceId);
+        if (d.customerId() == null || d.customerId().isNull()) {
+            throw MoteException.invalid("Device isn't assigned to any customer!");
+        }
+        Device unassigned = d.withCustomer(new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID));
+        devices.save(unassigned);
+        return unassigned;
+    }
+
+    // ---- credentials ----
+
+    public DeviceCredentials getCredentials(SecurityUser user, UUID deviceId) {
+        Device d = get(user, deviceId);
+        if (user.isCustomerUser()) {
+            throw MoteException.forbidden();
+        }
+        return credentials.findByDevice(d.id().id()).orElseThrow(MoteException::notFound);
+    }
+
+    public DeviceCredentials updateCredentials(SecurityUser user, DeviceCredentials c) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        if (c.deviceId() == null) {
+            throw MoteException.invalid("Device credentials should be assigned to device!");
+        }
+        Device d = get(user, c.deviceId().id());
+        DeviceCredentials normalized = validator.normalize(c);
+        DeviceCredentials saved = tx.execute(s -> storeCredentials(d, normalized));
+        sessions.closeAll(d.id().id(), "Device credentials changed");
+        return saved;
+    }
+
+    private DeviceCredentials storeCredentials(Device device, DeviceCredentials c) {
+        DeviceCredentials old = credentials.findByDevice(device.id().id()).orElse(null);
+        DeviceCredentials saved = new DeviceCredentials(
+                old == null ? new EntityId(EntityType.DEVICE_CREDENTIALS, UUID.randomUUID()) : old.id(),
+                old == null ? System.currentTimeMillis() : old.createdTime(), device.id(), c.credentialsType(),
+                c.credentialsId(), c.credentialsValue());
+        try {
+            credentials.save(saved);
+        } catch (DuplicateKeyException e) {
+            throw MoteException.invalid("Device credentials are already assigned to another device!");
+        }
+        if (old != null) {
+            authCache.invalidate(old.credentialsId());
+        }
+        authCache.invalidate(saved.credentialsId());
+        return saved;
+    }
+
+    private String newAccessToken() {
+        char[] token = new char[20];
+        for (int i = 0; i < token.length; i++) {
+            token[i] = TOKEN_CHARS[random.nextInt(TOKEN_CHARS.length)];
+        }
+        return new String(token);
+    }
+}

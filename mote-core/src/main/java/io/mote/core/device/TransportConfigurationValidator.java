@@ -1,0 +1,44 @@
+package io.mote.core.device;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+import io.mote.common.entity.TransportType;
+import io.mote.common.error.MoteException;
+
+/**
+ * Checks a profile's or a device's {@code transportConfiguration}. Each transport contributes the
+ * checks of its own type as it lands; a type without specific checks must still be a JSON object of
+ * that type.
+ */
+@Component
+public class TransportConfigurationValidator {
+
+    private final Map<TransportType, Consumer<JsonNode>> profileChecks = Map.of(
+            TransportType.DEFAULT, tc -> { });
+
+    public void validateProfile(TransportType type, JsonNode transportConfiguration) {
+        if (transportConfiguration == null || !transportConfiguration.isObject()) {
+            throw MoteException.invalid("transportConfiguration must be a JSON object");
+        }
+        profileChecks.getOrDefault(type, tc -> { }).accept(transportConfiguration);
+    }
+
+    /** A device's own transport configuration: only its type is fixed by the profile. */
+    public void validateDevice(TransportType profileType, JsonNode deviceTransportConfiguration) {
+        if (deviceTransportConfiguration == null || deviceTransportConfiguration.isNull()) {
+            return;
+        }
+        if (!deviceTransportConfiguration.isObject()) {
+            throw MoteException.invalid("deviceData.transportConfiguration must be a JSON object");
+        }
+        String type = deviceTransportConfiguration.path("type").asString("");
+        if (!type.equals(profileType.name())) {
+            throw MoteException.invalid("deviceData.transportConfiguration.type '" + type
+                    + "' does not match the device profile's transport type " + profileType);
+        }
+    }
+}

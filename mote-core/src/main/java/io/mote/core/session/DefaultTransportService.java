@@ -1,0 +1,80 @@
+package io.mote.core.session;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Service;
+
+import io.mote.common.entity.CredentialsType;
+import io.mote.common.id.EntityType;
+import io.mote.common.kv.AttributeScope;
+import io.mote.common.kv.KvEntry;
+import io.mote.common.kv.TsKvEntry;
+import io.mote.core.device.DeviceAuthCache;
+import io.mote.core.telemetry.AttributesService;
+import io.mote.core.telemetry.TelemetryService;
+import io.mote.transport.api.AuthenticatedDevice;
+import io.mote.transport.api.DeviceAttributes;
+import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.DeviceSession;
+import io.mote.transport.api.SessionListener;
+import io.mote.transport.api.TransportService;
+
+/**
+ * The in-process implementation of the transport seam. Work that may touch the database runs on the
+ * core executor, so a transport's event loop never waits on it.
+ */
+@Service
+public class DefaultTransportService implements TransportService {
+
+    private final DeviceAuthCache auth;
+    private final TelemetryService telemetry;
+    private final AttributesService attributes;
+    private final DeviceSessionRegistry sessions;
+    private final ExecutorService executor;
+
+    public DefaultTransportService(DeviceAuthCache auth, TelemetryService telemetry, AttributesService attributes,
+                                   DeviceSessionRegistry sessions, @Qualifier("coreExecutor") ExecutorService executor) {
+        this.auth = auth;
+        this.telemetry = telemetry;
+        this.attributes = attributes;
+        this.sessions = sessions;
+        this.executor = executor;
+    }
+
+    @Override
+    public CompletableFuture<Optional<AuthenticatedDevice>> authenticate(CredentialsType type, String credentialsId) {
+        return CompletableFuture.supplyAsync(() -> auth.find(type, credentialsId), executor);
+    }
+
+    @Override
+    public CompletableFuture<Void> postTelemetry(DeviceInfo device, List<TsKvEntry> entries) {
+        return telemetry.save(device.deviceId(), entries);
+    }
+
+    @Override
+    public CompletableFuture<Void> postAttributes(DeviceInfo device, List<KvEntry> kvs) {
+        return CompletableFuture.runAsync(() -> attributes.save(EntityType.DEVICE, device.deviceId(),
+                AttributeScope.CLIENT_SCOPE, kvs), executor);
+    }
+
+    @Override
+    public CompletableFuture<DeviceAttributes> getAttributes(DeviceInfo device, Collection<String> clientKeys,
+                                                             Collection<String> sharedKeys) {
+        return CompletableFuture.supplyAsync(() -> {
+            boolean all = clientKeys == null && sharedKeys == null;
+            return new DeviceAttributes(
+                    all || clientKeys != null ? attributes.find(device.deviceId(), AttributeScope.CLIENT_SCOPE, clientKeys) : List.of(),
+                    all || sharedKeys != null ? attributes.find(device.deviceId(), AttributeScope.SHARED_SCOPE, sharedKeys) : List.of());
+        }, executor);
+    }
+
+    @Override
+    public DeviceSession openSession(DeviceInfo device, SessionListener listener) {
+        return sessions.open(device, listener);
+    }
+}

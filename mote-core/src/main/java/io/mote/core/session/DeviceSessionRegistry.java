@@ -1,0 +1,107 @@
+package io.mote.core.session;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.mote.transport.api.AttributesUpdate;
+import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.DeviceSession;
+import io.mote.transport.api.SessionListener;
+
+/** The live device sessions that transports registered, by device. */
+@Component
+public class DeviceSessionRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceSessionRegistry.class);
+
+    private final Map<UUID, Set<Session>> byDevice = new ConcurrentHashMap<>();
+
+    public DeviceSession open(DeviceInfo device, SessionListener listener) {
+        Session s = new Session(UUID.randomUUID(), device, listener);
+        byDevice.computeIfAbsent(device.deviceId(), k -> ConcurrentHashMap.newKeySet()).add(s);
+        return s;
+    }
+
+    public boolean isConnected(UUID deviceId) {
+        Set<Session> sessions = byDevice.get(deviceId);
+        return sessions != null && !sessions.isEmpty();
+    }
+
+    public int sessionCount() {
+        return byDevice.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Pushes a shared-attribute change to the device's sessions that subscribe to it. */
+    public void pushAttributes(UUID deviceId, AttributesUpdate update) {
+        Set<Session> sessions = byDevice.get(deviceId);
+        if (sessions == null) {
+            return;
+        }
+        for (Session s : sessions) {
+            if (s.attributesSubscribed) {
+                try {
+                    s.listener.onAttributesUpdate(update);
+                } catch (RuntimeException e) {
+                    log.warn("Session {} of device {} failed on an attribute update: {}", s.id, deviceId, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Closes every session of the device (it was deleted, or its credentials changed). */
+    public void closeAll(UUID deviceId, String reason) {
+        Set<Session> sessions = byDevice.remove(deviceId);
+        if (sessions == null) {
+            return;
+        }
+        for (Session s : sessions) {
+            try {
+                s.listener.onSessionClosed(reason);
+            } catch (RuntimeException e) {
+                log.warn("Session {} of device {} failed to close: {}", s.id, deviceId, e.toString());
+            }
+        }
+    }
+
+    private final class Session implements DeviceSession {
+        private final UUID id;
+        private final DeviceInfo device;
+        private final SessionListener listener;
+        private volatile boolean attributesSubscribed;
+
+        Session(UUID id, DeviceInfo device, SessionListener listener) {
+            this.id = id;
+            this.device = device;
+            this.listener = listener;
+        }
+
+        @Override
+        public UUID sessionId() {
+            return id;
+        }
+
+        @Override
+        public DeviceInfo device() {
+            return device;
+        }
+
+        @Override
+        public void subscribeToAttributes(boolean subscribe) {
+            attributesSubscribed = subscribe;
+        }
+
+        @Override
+        public void close() {
+            byDevice.computeIfPresent(device.deviceId(), (k, set) -> {
+                set.remove(this);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+}

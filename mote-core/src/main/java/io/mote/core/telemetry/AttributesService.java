@@ -1,0 +1,60 @@
+package io.mote.core.telemetry;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+
+import io.mote.common.id.EntityType;
+import io.mote.common.kv.AttributeKvEntry;
+import io.mote.common.kv.AttributeScope;
+import io.mote.common.kv.KvEntry;
+import io.mote.core.session.DeviceSessionRegistry;
+import io.mote.core.subscription.SubscriptionService;
+import io.mote.dao.AttributesDao;
+import io.mote.transport.api.AttributesUpdate;
+
+/**
+ * Attributes in their three scopes. A change to a device's shared attributes is pushed to the device's
+ * live sessions as well as to subscribed applications.
+ */
+@Service
+public class AttributesService {
+
+    private final AttributesDao dao;
+    private final SubscriptionService subscriptions;
+    private final DeviceSessionRegistry sessions;
+
+    public AttributesService(AttributesDao dao, SubscriptionService subscriptions, DeviceSessionRegistry sessions) {
+        this.dao = dao;
+        this.subscriptions = subscriptions;
+        this.sessions = sessions;
+    }
+
+    public void save(EntityType entityType, UUID entityId, AttributeScope scope, List<KvEntry> attributes) {
+        long now = System.currentTimeMillis();
+        dao.save(entityId, scope, attributes, now);
+        List<AttributeKvEntry> saved = attributes.stream().map(kv -> new AttributeKvEntry(kv, now)).toList();
+        subscriptions.onAttributes(entityId, scope, saved);
+        if (entityType == EntityType.DEVICE && scope == AttributeScope.SHARED_SCOPE) {
+            sessions.pushAttributes(entityId, new AttributesUpdate(saved, List.of()));
+        }
+    }
+
+    public List<AttributeKvEntry> find(UUID entityId, AttributeScope scope, Collection<String> keys) {
+        return dao.find(entityId, scope, keys);
+    }
+
+    public List<String> keys(UUID entityId, AttributeScope scope) {
+        return dao.keys(entityId, scope);
+    }
+
+    public List<String> delete(EntityType entityType, UUID entityId, AttributeScope scope, Collection<String> keys) {
+        List<String> deleted = dao.delete(entityId, scope, keys);
+        if (!deleted.isEmpty() && entityType == EntityType.DEVICE && scope == AttributeScope.SHARED_SCOPE) {
+            sessions.pushAttributes(entityId, new AttributesUpdate(List.of(), deleted));
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,77 @@
+package io.mote.core.telemetry;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.springframework.stereotype.Service;
+
+import io.mote.common.error.MoteException;
+import io.mote.common.kv.TsKvEntry;
+import io.mote.core.subscription.SubscriptionService;
+import io.mote.dao.Aggregation;
+import io.mote.dao.TimeseriesDao;
+import io.mote.dao.TimeseriesWriter;
+
+/** Time series: the batched write path, reads with aggregation, deletes, and live fan-out. */
+@Service
+public class TelemetryService {
+
+    /** Most intervals one aggregated read may produce per key. */
+    public static final long MAX_INTERVALS = 50_000;
+
+    private final TimeseriesWriter writer;
+    private final TimeseriesDao dao;
+    private final SubscriptionService subscriptions;
+
+    public TelemetryService(TimeseriesWriter writer, TimeseriesDao dao, SubscriptionService subscriptions) {
+        this.writer = writer;
+        this.dao = dao;
+        this.subscriptions = subscriptions;
+    }
+
+    /** Completes once the entries are committed; fails with SERVICE_UNAVAILABLE when the queue is full. */
+    public CompletableFuture<Void> save(UUID entityId, List<TsKvEntry> entries) {
+        return writer.write(entityId, entries).thenRun(() -> subscriptions.onTimeseries(entityId, entries));
+    }
+
+    public List<TsKvEntry> latest(UUID entityId, Collection<String> keys) {
+        return dao.latest(entityId, keys);
+    }
+
+    public List<String> keys(UUID entityId) {
+        return dao.keys(entityId);
+    }
+
+    /** Values of each key in the range, raw or aggregated per interval. */
+    public List<TsKvEntry> history(UUID entityId, Collection<String> keys, long startTs, long endTs, long interval,
+                                   Aggregation agg, int limit, boolean ascending) {
+        if (startTs > endTs) {
+            throw MoteException.invalid("startTs must not be after endTs");
+        }
+        if (limit < 1) {
+            throw MoteException.invalid("limit must be positive");
+        }
+        List<TsKvEntry> out = new ArrayList<>();
+        for (String key : keys) {
+            if (agg == Aggregation.NONE) {
+                out.addAll(dao.raw(entityId, key, startTs, endTs, limit, ascending));
+            } else {
+                long step = interval > 0 ? interval : Math.max(1, endTs - startTs + 1);
+                if ((endTs - startTs) / step > MAX_INTERVALS) {
+                    throw MoteException.invalid("interval is too small for the time range: at most "
+                            + MAX_INTERVALS + " intervals");
+                }
+                out.addAll(dao.aggregate(entityId, key, startTs, endTs, step, agg, limit, ascending));
+            }
+        }
+        return out;
+    }
+
+    public void delete(UUID entityId, Collection<String> keys, long startTs, long endTs, boolean deleteLatest,
+                       boolean rewriteLatest) {
+        dao.delete(entityId, keys, startTs, endTs, deleteLatest, rewriteLatest);
+    }
+}

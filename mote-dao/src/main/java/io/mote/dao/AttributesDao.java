@@ -1,0 +1,94 @@
+package io.mote.dao;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.mote.common.kv.AttributeKvEntry;
+import io.mote.common.kv.AttributeScope;
+import io.mote.common.kv.KvEntry;
+
+public class AttributesDao {
+
+    private final JdbcTemplate jdbc;
+    private final KeyDictionary dictionary;
+
+    public AttributesDao(JdbcTemplate jdbc, KeyDictionary dictionary) {
+        this.jdbc = jdbc;
+        this.dictionary = dictionary;
+    }
+
+    /** Upserts the attributes in one batch. */
+    public void save(UUID entityId, AttributeScope scope, List<KvEntry> attributes, long ts) {
+        int[] keyIds = attributes.stream().mapToInt(a -> dictionary.idOf(a.key())).toArray();
+        jdbc.batchUpdate("""
+                INSERT INTO attribute_kv (entity_id, scope, key, bool_v, str_v, long_v, dbl_v, json_v, last_update_ts)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                ON CONFLICT (entity_id, scope, key) DO UPDATE SET bool_v = EXCLUDED.bool_v, str_v = EXCLUDED.str_v,
+                  long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, json_v = EXCLUDED.json_v,
+                  last_update_ts = EXCLUDED.last_update_ts
+                """, new BatchPreparedStatementSetter() {
+            @Override
+            public void setValues(PreparedStatement ps, int i) throws SQLException {
+                ps.setObject(1, entityId);
+                ps.setShort(2, (short) scope.ordinal());
+                ps.setInt(3, keyIds[i]);
+                KvColumns.set(ps, 4, attributes.get(i));
+                ps.setLong(9, ts);
+            }
+
+            @Override
+            public int getBatchSize() {
+                return attributes.size();
+            }
+        });
+    }
+
+    /** Attributes of a scope: the given keys, or all when {@code keys} is null. */
+    public List<AttributeKvEntry> find(UUID entityId, AttributeScope scope, Collection<String> keys) {
+        if (keys == null) {
+            return jdbc.query("SELECT * FROM attribute_kv WHERE entity_id = ? AND scope = ? ORDER BY key", (rs, i) ->
+                            new AttributeKvEntry(KvColumns.get(rs, dictionary.keyOf(rs.getInt("key"))),
+                                    rs.getLong("last_update_ts")),
+                    entityId, (short) scope.ordinal());
+        }
+        List<AttributeKvEntry> out = new ArrayList<>();
+        for (String key : keys) {
+            Optional<Integer> id = dictionary.find(key);
+            if (id.isPresent()) {
+                out.addAll(jdbc.query("SELECT * FROM attribute_kv WHERE entity_id = ? AND scope = ? AND key = ?",
+                        (rs, i) -> new AttributeKvEntry(KvColumns.get(rs, key), rs.getLong("last_update_ts")),
+                        entityId, (short) scope.ordinal(), id.get()));
+            }
+        }
+        return out;
+    }
+
+    public List<String> keys(UUID entityId, AttributeScope scope) {
+        String sql = "SELECT DISTINCT d.key FROM attribute_kv a JOIN key_dictionary d ON d.key_id = a.key "
+                + "WHERE a.entity_id = ?" + (scope == null ? "" : " AND a.scope = ?") + " ORDER BY d.key";
+        return scope == null
+                ? jdbc.query(sql, (rs, i) -> rs.getString(1), entityId)
+                : jdbc.query(sql, (rs, i) -> rs.getString(1), entityId, (short) scope.ordinal());
+    }
+
+    /** Deletes the given keys and returns those that existed. */
+    public List<String> delete(UUID entityId, AttributeScope scope, Collection<String> keys) {
+        List<String> deleted = new ArrayList<>();
+        for (String key : keys) {
+            Optional<Integer> id = dictionary.find(key);
+            if (id.isPresent() && jdbc.update("DELETE FROM attribute_kv WHERE entity_id = ? AND scope = ? AND key = ?",
+                    entityId, (short) scope.ordinal(), id.get()) > 0) {
+                deleted.add(key);
+            }
+        }
+        return deleted;
+    }
+}

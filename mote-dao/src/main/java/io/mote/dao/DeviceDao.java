@@ -1,0 +1,85 @@
+package io.mote.dao;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+import io.mote.common.entity.Device;
+import io.mote.common.entity.PageData;
+import io.mote.common.entity.PageLink;
+import io.mote.common.id.EntityId;
+import io.mote.common.id.EntityType;
+
+public class DeviceDao {
+
+    private static final Map<String, String> SORT = Map.of("createdTime", "created_time", "name", "name",
+            "type", "type", "label", "label", "deviceProfileName", "type", "customerTitle", "customer_id");
+
+    static final RowMapper<Device> MAPPER = (rs, i) -> {
+        UUID customer = rs.getObject("customer_id", UUID.class);
+        return new Device(Rows.id(rs, "id", EntityType.DEVICE), rs.getLong("created_time"),
+                Rows.id(rs, "tenant_id", EntityType.TENANT),
+                new EntityId(EntityType.CUSTOMER, customer == null ? EntityId.NULL_UUID : customer),
+                rs.getString("name"), rs.getString("type"), rs.getString("label"),
+                Rows.id(rs, "device_profile_id", EntityType.DEVICE_PROFILE), Rows.json(rs, "device_data"),
+                Rows.id(rs, "firmware_id", EntityType.OTA_PACKAGE), Rows.id(rs, "software_id", EntityType.OTA_PACKAGE),
+                Rows.json(rs, "additional_info"));
+    };
+
+    private final JdbcTemplate jdbc;
+
+    public DeviceDao(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void save(Device d) {
+        UUID customer = d.customerId() == null || d.customerId().isNull() ? null : d.customerId().id();
+        jdbc.update("""
+                INSERT INTO device (id, created_time, tenant_id, customer_id, name, type, label, device_profile_id,
+                                    device_data, firmware_id, software_id, additional_info)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                ON CONFLICT (id) DO UPDATE SET customer_id = EXCLUDED.customer_id, name = EXCLUDED.name,
+                  type = EXCLUDED.type, label = EXCLUDED.label, device_profile_id = EXCLUDED.device_profile_id,
+                  device_data = EXCLUDED.device_data, firmware_id = EXCLUDED.firmware_id,
+                  software_id = EXCLUDED.software_id, additional_info = EXCLUDED.additional_info
+                """, d.id().id(), d.createdTime(), d.tenantId().id(), customer, d.name(), d.type(), d.label(),
+                d.deviceProfileId().id(), Rows.json(d.deviceData()), Rows.uuid(d.firmwareId()),
+                Rows.uuid(d.softwareId()), Rows.json(d.additionalInfo()));
+    }
+
+    public Optional<Device> find(UUID id) {
+        return jdbc.query("SELECT * FROM device WHERE id = ?", MAPPER, id).stream().findFirst();
+    }
+
+    public Optional<Device> findByName(UUID tenantId, String name) {
+        return jdbc.query("SELECT * FROM device WHERE tenant_id = ? AND name = ?", MAPPER, tenantId, name)
+                .stream().findFirst();
+    }
+
+    public List<Device> findByProfile(UUID profileId) {
+        return jdbc.query("SELECT * FROM device WHERE device_profile_id = ?", MAPPER, profileId);
+    }
+
+    /** Tenant devices, optionally of one customer and one type. */
+    public PageData<Device> page(UUID tenantId, UUID customerId, String type, PageLink link) {
+        PageQuery q = new PageQuery("device").eq("tenant_id", tenantId);
+        if (customerId != null) {
+            q.eq("customer_id", customerId);
+        }
+        if (type != null && !type.isBlank()) {
+            q.eq("type", type);
+        }
+        return q.search("name", link.textSearch()).fetch(jdbc, link, SORT, "created_time", MAPPER);
+    }
+
+    public boolean delete(UUID id) {
+        jdbc.update("DELETE FROM attribute_kv WHERE entity_id = ?", id);
+        jdbc.update("DELETE FROM ts_kv_latest WHERE entity_id = ?", id);
+        jdbc.update("DELETE FROM ts_kv WHERE entity_id = ?", id);
+        return jdbc.update("DELETE FROM device WHERE id = ?", id) > 0;
+    }
+}

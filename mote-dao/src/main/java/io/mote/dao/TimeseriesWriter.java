@@ -1,0 +1,214 @@
+package io.mote.dao;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mote.common.error.MoteException;
+import io.mote.common.kv.TsKvEntry;
+
+/**
+ * The telemetry write path. Requests from many devices are queued and written together: one
+ * transaction inserts every queued data point into {@code ts_kv} and upserts {@code ts_kv_latest}, then
+ * every request in it is acknowledged. The queue is bounded in data points; when it is full a request
+ * is refused at once ({@link MoteException#overloaded()}), so callers push back instead of data being
+ * dropped.
+ */
+public class TimeseriesWriter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TimeseriesWriter.class);
+
+    private static final String INSERT_TS = """
+            INSERT INTO ts_kv (entity_id, key, ts, bool_v, str_v, long_v, dbl_v, json_v) VALUES (?,?,?,?,?,?,?,?)
+            ON CONFLICT (entity_id, key, ts) DO UPDATE SET bool_v = EXCLUDED.bool_v, str_v = EXCLUDED.str_v,
+              long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, json_v = EXCLUDED.json_v
+            """;
+    private static final String UPSERT_LATEST = """
+            INSERT INTO ts_kv_latest (entity_id, key, ts, bool_v, str_v, long_v, dbl_v, json_v) VALUES (?,?,?,?,?,?,?,?)
+            ON CONFLICT (entity_id, key) DO UPDATE SET ts = EXCLUDED.ts, bool_v = EXCLUDED.bool_v,
+              str_v = EXCLUDED.str_v, long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, json_v = EXCLUDED.json_v
+            WHERE ts_kv_latest.ts <= EXCLUDED.ts
+            """;
+
+    private record Request(UUID entityId, List<TsKvEntry> entries, CompletableFuture<Void> done) {
+    }
+
+    private record Row(UUID entityId, int key, TsKvEntry entry) {
+    }
+
+    private record RowKey(UUID entityId, int key, long ts) {
+    }
+
+    private record LatestKey(UUID entityId, int key) {
+    }
+
+    private final DataSource dataSource;
+    private final KeyDictionary dictionary;
+    private final int maxBatchPoints;
+    private final Semaphore capacity;
+    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong writtenPoints = new AtomicLong();
+    private final AtomicLong rejectedRequests = new AtomicLong();
+    private volatile boolean running = true;
+
+    /**
+     * @param queueCapacity  data points that may wait to be written before requests are refused
+     * @param maxBatchPoints data points written in one transaction at most
+     * @param threads        writer threads (each with its own connection)
+     */
+    public TimeseriesWriter(DataSource dataSource, KeyDictionary dictionary, int queueCapacity, int maxBatchPoints,
+                            int threads) {
+        this.dataSource = dataSource;
+        this.dictionary = dictionary;
+        this.maxBatchPoints = maxBatchPoints;
+        this.capacity = new Semaphore(queueCapacity);
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(this::run, "ts-writer-" + i);
+            t.setDaemon(true);
+            t.start();
+            this.threads.add(t);
+        }
+    }
+
+    /** Queues the entries; the future completes once they are committed. */
+    public CompletableFuture<Void> write(UUID entityId, List<TsKvEntry> entries) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (entries.isEmpty()) {
+            done.complete(null);
+            return done;
+        }
+        if (!running || !capacity.tryAcquire(entries.size())) {
+            rejectedRequests.incrementAndGet();
+            done.completeExceptionally(MoteException.overloaded());
+            return done;
+        }
+        queue.add(new Request(entityId, entries, done));
+        return done;
+    }
+
+    public long writtenPoints() {
+        return writtenPoints.get();
+    }
+
+    public long rejectedRequests() {
+        return rejectedRequests.get();
+    }
+
+    public int queuedPoints() {
+        return queue.stream().mapToInt(r -> r.entries().size()).sum();
+    }
+
+    private void run() {
+        List<Request> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                int points = first.entries().size();
+                Request next;
+                while (points < maxBatchPoints && (next = queue.poll()) != null) {
+                    batch.add(next);
+                    points += next.entries().size();
+                }
+                flush(batch, points);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void flush(List<Request> batch, int points) {
+        try {
+            // Later values for the same (entity, key, ts) replace earlier ones, as a second write would.
+            Map<RowKey, Row> rows = new LinkedHashMap<>();
+            Map<LatestKey, Row> latest = new LinkedHashMap<>();
+            for (Request r : batch) {
+                for (TsKvEntry e : r.entries()) {
+                    Row row = new Row(r.entityId(), dictionary.idOf(e.key()), e);
+                    rows.put(new RowKey(row.entityId(), row.key(), e.ts()), row);
+                    latest.merge(new LatestKey(row.entityId(), row.key()), row,
+                            (a, b) -> b.entry().ts() >= a.entry().ts() ? b : a);
+                }
+            }
+            List<Row> latestRows = new ArrayList<>(latest.values());
+            // A stable order keeps concurrent writers from deadlocking on the same latest rows.
+            latestRows.sort(Comparator.comparing(Row::entityId).thenComparingInt(Row::key));
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    insert(c, INSERT_TS, rows.values());
+                    insert(c, UPSERT_LATEST, latestRows);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+            writtenPoints.addAndGet(rows.size());
+            capacity.release(points);
+            for (Request r : batch) {
+                r.done().complete(null);
+            }
+        } catch (Exception e) {
+            log.error("Telemetry batch of {} requests failed: {}", batch.size(), e.toString());
+            capacity.release(points);
+            MoteException failure = new MoteException(io.mote.common.error.ErrorCode.GENERAL,
+                    "Telemetry could not be stored");
+            for (Request r : batch) {
+                r.done().completeExceptionally(failure);
+            }
+        }
+    }
+
+    private static void insert(Connection c, String sql, Iterable<Row> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Row row : rows) {
+                ps.setObject(1, row.entityId());
+                ps.setInt(2, row.key());
+                ps.setLong(3, row.entry().ts());
+                KvColumns.set(ps, 4, row.entry().kv());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Stops accepting writes and waits for the queued ones to be written. */
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

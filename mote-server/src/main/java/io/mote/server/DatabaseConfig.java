@@ -1,0 +1,146 @@
+package io.mote.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.mote.dao.AdminSettingsDao;
+import io.mote.dao.ApiKeyDao;
+import io.mote.dao.AttributesDao;
+import io.mote.dao.CustomerDao;
+import io.mote.dao.DeviceCredentialsDao;
+import io.mote.dao.DeviceDao;
+import io.mote.dao.DeviceProfileDao;
+import io.mote.dao.EmbeddedDatabase;
+import io.mote.dao.KeyDictionary;
+import io.mote.dao.TenantDao;
+import io.mote.dao.TimeseriesDao;
+import io.mote.dao.TimeseriesWriter;
+import io.mote.dao.UserDao;
+
+/**
+ * The database: an external PostgreSQL when {@code mote.db.url} is set, otherwise an embedded one
+ * under the data directory. Flyway migrates it before any repository is used.
+ */
+@Configuration
+public class DatabaseConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
+
+    @Bean(destroyMethod = "close")
+    public EmbeddedDatabaseHolder embeddedDatabase(@Value("${mote.db.url:}") String url,
+                                                   @Value("${mote.data-dir:./data}") String dataDir,
+                                                   @Value("${mote.db.embedded-port:0}") int port) throws IOException {
+        if (!url.isBlank()) {
+            return new EmbeddedDatabaseHolder(null);
+        }
+        return new EmbeddedDatabaseHolder(EmbeddedDatabase.start(Path.of(dataDir), port));
+    }
+
+    @Bean(destroyMethod = "close")
+    public HikariDataSource dataSource(EmbeddedDatabaseHolder embedded,
+                                       @Value("${mote.db.url:}") String url,
+                                       @Value("${mote.db.username:}") String username,
+                                       @Value("${mote.db.password:}") String password,
+                                       @Value("${mote.db.pool-size:20}") int poolSize) {
+        HikariConfig cfg = new HikariConfig();
+        if (embedded.database() != null) {
+            cfg.setJdbcUrl(embedded.database().jdbcUrl());
+            cfg.setUsername("postgres");
+            cfg.setPassword("postgres");
+        } else {
+            cfg.setJdbcUrl(url);
+            cfg.setUsername(username.isBlank() ? null : username);
+            cfg.setPassword(password.isBlank() ? null : password);
+            log.info("Using external PostgreSQL at {}", url.replaceAll("password=[^&]*", "password=***"));
+        }
+        cfg.setMaximumPoolSize(poolSize);
+        cfg.setPoolName("mote-db");
+        // Lets the driver send a batch of inserts as multi-row statements.
+        cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
+        return new HikariDataSource(cfg);
+    }
+
+    /** Keeps the embedded server's lifetime tied to the application context (null when external). */
+    public record EmbeddedDatabaseHolder(EmbeddedDatabase database) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            if (database != null) {
+                database.close();
+            }
+        }
+    }
+
+    @Bean
+    public KeyDictionary keyDictionary(JdbcTemplate jdbc) {
+        return new KeyDictionary(jdbc);
+    }
+
+    @Bean
+    public TenantDao tenantDao(JdbcTemplate jdbc) {
+        return new TenantDao(jdbc);
+    }
+
+    @Bean
+    public CustomerDao customerDao(JdbcTemplate jdbc) {
+        return new CustomerDao(jdbc);
+    }
+
+    @Bean
+    public UserDao userDao(JdbcTemplate jdbc) {
+        return new UserDao(jdbc);
+    }
+
+    @Bean
+    public ApiKeyDao apiKeyDao(JdbcTemplate jdbc) {
+        return new ApiKeyDao(jdbc);
+    }
+
+    @Bean
+    public AdminSettingsDao adminSettingsDao(JdbcTemplate jdbc) {
+        return new AdminSettingsDao(jdbc);
+    }
+
+    @Bean
+    public DeviceProfileDao deviceProfileDao(JdbcTemplate jdbc) {
+        return new DeviceProfileDao(jdbc);
+    }
+
+    @Bean
+    public DeviceDao deviceDao(JdbcTemplate jdbc) {
+        return new DeviceDao(jdbc);
+    }
+
+    @Bean
+    public DeviceCredentialsDao deviceCredentialsDao(JdbcTemplate jdbc) {
+        return new DeviceCredentialsDao(jdbc);
+    }
+
+    @Bean
+    public TimeseriesDao timeseriesDao(JdbcTemplate jdbc, KeyDictionary dictionary) {
+        return new TimeseriesDao(jdbc, dictionary);
+    }
+
+    @Bean
+    public AttributesDao attributesDao(JdbcTemplate jdbc, KeyDictionary dictionary) {
+        return new AttributesDao(jdbc, dictionary);
+    }
+
+    @Bean(destroyMethod = "close")
+    public TimeseriesWriter timeseriesWriter(DataSource dataSource, KeyDictionary dictionary, JdbcTemplate migrated,
+                                             @Value("${mote.telemetry.queue-capacity:200000}") int capacity,
+                                             @Value("${mote.telemetry.batch-size:5000}") int batchSize,
+                                             @Value("${mote.telemetry.writer-threads:2}") int threads) {
+        return new TimeseriesWriter(dataSource, dictionary, capacity, batchSize, threads);
+    }
+}

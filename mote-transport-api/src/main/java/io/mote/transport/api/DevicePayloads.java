@@ -1,0 +1,50 @@
+package io.mote.transport.api;
+
+import java.util.List;
+
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.mote.common.json.Json;
+import io.mote.common.json.KvJson;
+import io.mote.common.kv.AttributeKvEntry;
+
+/**
+ * The JSON a device receives, the same over HTTP, MQTT and CoAP: attribute responses and shared
+ * attribute updates.
+ */
+public final class DevicePayloads {
+
+    private DevicePayloads() {
+    }
+
+    /** {@code {"client":{..},"shared":{..}}}, each part present only when asked for. */
+    public static ObjectNode attributesResponse(DeviceAttributes attrs, boolean withClient, boolean withShared) {
+        ObjectNode root = Json.object();
+        if (withClient && !attrs.client().isEmpty()) {
+            root.set("client", flat(attrs.client()));
+        }
+        if (withShared && !attrs.shared().isEmpty()) {
+            root.set("shared", flat(attrs.shared()));
+        }
+        return root;
+    }
+
+    /** A shared attribute update: {@code {"key":value,..}}, plus {@code "deleted":[..]} for deletions. */
+    public static ObjectNode attributesUpdate(AttributesUpdate update) {
+        ObjectNode root = flat(update.updated());
+        if (!update.deleted().isEmpty()) {
+            ArrayNode deleted = root.putArray("deleted");
+            update.deleted().forEach(deleted::add);
+        }
+        return root;
+    }
+
+    public static ObjectNode flat(List<AttributeKvEntry> attrs) {
+        ObjectNode o = Json.object();
+        for (AttributeKvEntry a : attrs) {
+            o.set(a.key(), KvJson.toJsonValue(a.kv()));
+        }
+        return o;
+    }
+}

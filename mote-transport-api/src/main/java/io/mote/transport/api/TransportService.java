@@ -1,0 +1,40 @@
+package io.mote.transport.api;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.mote.common.entity.CredentialsType;
+import io.mote.common.kv.KvEntry;
+import io.mote.common.kv.TsKvEntry;
+
+/**
+ * Everything a transport may ask of the core. In one process these are direct calls; the same
+ * interface can later be carried over a message bus without changing any transport.
+ *
+ * <p>Futures fail with {@link io.mote.common.error.MoteException}: {@code SERVICE_UNAVAILABLE} when the
+ * core pushes back (the transport answers 503, 5.03 or delays its ack), {@code BAD_REQUEST_PARAMS} for
+ * input the core rejects. Futures complete on core threads; transports must not block in them.
+ */
+public interface TransportService {
+
+    /** Looks a device up by its credentials id (access token, certificate hash, client id, endpoint). */
+    CompletableFuture<Optional<AuthenticatedDevice>> authenticate(CredentialsType type, String credentialsId);
+
+    /** Stores telemetry; completes once the data is durably written. */
+    CompletableFuture<Void> postTelemetry(DeviceInfo device, List<TsKvEntry> entries);
+
+    /** Stores client-side attributes reported by the device. */
+    CompletableFuture<Void> postAttributes(DeviceInfo device, List<KvEntry> attributes);
+
+    /**
+     * Reads the device's attributes. A null key collection means "all of that scope"; when both are null
+     * every client and shared attribute is returned.
+     */
+    CompletableFuture<DeviceAttributes> getAttributes(DeviceInfo device, Collection<String> clientKeys,
+                                                      Collection<String> sharedKeys);
+
+    /** Registers a live session so the core can reach the device through the listener. */
+    DeviceSession openSession(DeviceInfo device, SessionListener listener);
+}

@@ -1,0 +1,204 @@
+package io.mote.transport.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+
+import io.mote.common.entity.CredentialsType;
+import io.mote.common.error.ErrorCode;
+import io.mote.common.error.MoteException;
+import io.mote.common.json.Json;
+import io.mote.common.json.KvJson;
+import io.mote.common.kv.KvEntry;
+import io.mote.common.kv.TsKvEntry;
+import io.mote.transport.api.AuthenticatedDevice;
+import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.DevicePayloads;
+import io.mote.transport.api.DeviceSession;
+import io.mote.transport.api.SessionListener;
+import io.mote.transport.api.TransportService;
+import io.mote.transport.api.AttributesUpdate;
+
+/**
+ * The HTTP device API: {@code /api/v1/{accessToken}/...}. Requests are answered asynchronously, so no
+ * servlet thread waits on the database or on a long-poll.
+ */
+@RestController
+@RequestMapping("/api/v1")
+public class DeviceApiController {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceApiController.class);
+
+    private final TransportService transport;
+    private final HttpTransportProperties props;
+
+    public DeviceApiController(TransportService transport, HttpTransportProperties props) {
+        this.transport = transport;
+        this.props = props;
+    }
+
+    @PostMapping("/{token}/telemetry")
+    public CompletableFuture<ResponseEntity<Object>> postTelemetry(@PathVariable String token, HttpServletRequest request) {
+        byte[] body;
+        List<TsKvEntry> entries;
+        try {
+            body = readBody(request);
+            entries = KvJson.parseTelemetry(Json.parse(body), System.currentTimeMillis());
+        } catch (MoteException e) {
+            return CompletableFuture.completedFuture(error(e));
+        }
+        return withDevice(token, d -> transport.postTelemetry(d, entries).thenApply(v -> ok()));
+    }
+
+    @PostMapping("/{token}/attributes")
+    public CompletableFuture<ResponseEntity<Object>> postAttributes(@PathVariable String token, HttpServletRequest request) {
+        List<KvEntry> attrs;
+        try {
+            attrs = KvJson.parseKvObject(Json.parse(readBody(request)));
+        } catch (MoteException e) {
+            return CompletableFuture.completedFuture(error(e));
+        }
+        return withDevice(token, d -> transport.postAttributes(d, attrs).thenApply(v -> ok()));
+    }
+
+    @GetMapping("/{token}/attributes")
+    public CompletableFuture<ResponseEntity<Object>> getAttributes(@PathVariable String token,
+                                                                   @RequestParam(required = false) String clientKeys,
+                                                                   @RequestParam(required = false) String sharedKeys) {
+        Collection<String> client = keys(clientKeys);
+        Collection<String> shared = keys(sharedKeys);
+        boolean all = client == null && shared == null;
+        return withDevice(token, d -> transport.getAttributes(d, client, shared).thenApply(attrs ->
+                json(DevicePayloads.attributesResponse(attrs, all || client != null, all || shared != null))));
+    }
+
+    /** Long-poll: answers with the next shared-attribute change, or 408 when the timeout passes. */
+    @GetMapping("/{token}/attributes/updates")
+    public DeferredResult<ResponseEntity<Object>> attributeUpdates(@PathVariable String token,
+                                                                   @RequestParam(required = false, defaultValue = "0") long timeout) {
+        long wait = timeout <= 0 ? props.defaultTimeout() : Math.min(timeout, props.maxTimeout());
+        DeferredResult<ResponseEntity<Object>> result = new DeferredResult<>(wait,
+                () -> ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT).build());
+        transport.authenticate(CredentialsType.ACCESS_TOKEN, token).whenComplete((auth, err) -> {
+            if (err != null) {
+                result.setResult(error(unwrap(err)));
+                return;
+            }
+            if (auth.isEmpty()) {
+                result.setResult(unauthorized());
+                return;
+            }
+            DeviceSession session = transport.openSession(auth.get().device(), new SessionListener() {
+                @Override
+                public void onAttributesUpdate(AttributesUpdate update) {
+                    result.setResult(json(DevicePayloads.attributesUpdate(update)));
+                }
+
+                @Override
+                public void onSessionClosed(String reason) {
+                    result.setResult(unauthorized());
+                }
+            });
+            session.subscribeToAttributes(true);
+            result.onCompletion(session::close);
+            if (result.isSetOrExpired()) {
+                session.close();
+            }
+        });
+        return result;
+    }
+
+    private CompletableFuture<ResponseEntity<Object>> withDevice(
+            String token, Function<DeviceInfo, CompletableFuture<ResponseEntity<Object>>> action) {
+        return transport.authenticate(CredentialsType.ACCESS_TOKEN, token)
+                .thenCompose(auth -> auth.map(AuthenticatedDevice::device).map(action)
+                        .orElseGet(() -> CompletableFuture.completedFuture(unauthorized())))
+                .exceptionally(err -> error(unwrap(err)));
+    }
+
+    private byte[] readBody(HttpServletRequest request) {
+        if (request.getContentLengthLong() > props.maxPayloadSize()) {
+            throw new PayloadTooLarge();
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes(props.maxPayloadSize() + 1);
+            if (body.length > props.maxPayloadSize()) {
+                throw new PayloadTooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw MoteException.badRequest("Could not read the request body");
+        }
+    }
+
+    private static Collection<String> keys(String csv) {
+        if (csv == null) {
+            return null;
+        }
+        LinkedHashSet<String> keys = new LinkedHashSet<>();
+        Arrays.stream(csv.split(",")).map(String::trim).filter(k -> !k.isEmpty()).forEach(keys::add);
+        return keys;
+    }
+
+    private static ResponseEntity<Object> ok() {
+        return ResponseEntity.ok().build();
+    }
+
+    private static ResponseEntity<Object> json(Object body) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(Json.write(body));
+    }
+
+    private static ResponseEntity<Object> unauthorized() {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).build();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private static ResponseEntity<Object> error(Throwable t) {
+        int status;
+        String message;
+        if (t instanceof PayloadTooLarge) {
+            status = 413;
+            message = "Payload is too large";
+        } else if (t instanceof MoteException m) {
+            status = m.errorCode().httpStatus();
+            message = m.getMessage();
+        } else {
+            log.error("HTTP device API request failed", t);
+            status = 500;
+            message = "Internal server error";
+        }
+        ErrorCode code = t instanceof MoteException m ? m.errorCode() : ErrorCode.GENERAL;
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                .body(Json.write(Json.errorBody(status, message, code.code())));
+    }
+
+    /** The body is over {@link HttpTransportProperties#maxPayloadSize()}. */
+    private static final class PayloadTooLarge extends MoteException {
+        PayloadTooLarge() {
+            super(ErrorCode.BAD_REQUEST_PARAMS, "Payload is too large");
+        }
+    }
+}
