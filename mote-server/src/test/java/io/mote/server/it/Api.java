@@ -1,0 +1,144 @@
+package io.mote.server.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.mote.common.json.Json;
+
+/** A small REST client over the JDK HttpClient, holding the caller's token. */
+public final class Api {
+
+    /** A response: status and body (parsed when it is JSON). */
+    public record Res(int status, String text) {
+        public JsonNode json() {
+            return text == null || text.isEmpty() ? Json.object() : Json.MAPPER.readTree(text);
+        }
+
+        /** The JSON body, after checking the status is 200. */
+        public JsonNode ok() {
+            if (status != 200) {
+                throw new AssertionError("expected 200 but got " + status + ": " + text);
+            }
+            return json();
+        }
+
+        public String okText() {
+            if (status != 200) {
+                throw new AssertionError("expected 200 but got " + status + ": " + text);
+            }
+            return text;
+        }
+    }
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String base;
+    private String authHeader;
+
+    Api(String base) {
+        this.base = base;
+    }
+
+    public String base() {
+        return base;
+    }
+
+    public Api withToken(String token) {
+        Api a = new Api(base);
+        a.authHeader = "Bearer " + token;
+        return a;
+    }
+
+    public Api withApiKey(String key) {
+        Api a = new Api(base);
+        a.authHeader = "ApiKey " + key;
+        return a;
+    }
+
+    /** Logs in and returns a client carrying the access token. */
+    public Api login(String username, String password) {
+        Res r = post("/api/auth/login", Json.object().put("username", username).put("password", password));
+        if (r.status() != 200) {
+            throw new AssertionError("login failed: " + r);
+        }
+        return withToken(r.json().get("token").asString());
+    }
+
+    public Api sysadmin() {
+        return login("sysadmin@mote.local", TestServer.SYSADMIN_PASSWORD);
+    }
+
+    public Api defaultTenant() {
+        return login("tenant@mote.local", TestServer.TENANT_PASSWORD);
+    }
+
+    /**
+     * Creates a new tenant with an activated administrator and returns a client logged in as it, so
+     * each test works in a tenant of its own.
+     */
+    public Api newTenant() {
+        Api sys = sysadmin();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        JsonNode tenant = sys.post("/api/tenant", Json.object().put("title", "Tenant " + suffix)).ok();
+        ObjectNode user = Json.object().put("email", "admin-" + suffix + "@example.com").put("authority", "TENANT_ADMIN");
+        user.set("tenantId", tenant.get("id"));
+        JsonNode created = sys.post("/api/user?sendActivationMail=false", user).ok();
+        String link = sys.get("/api/user/" + created.get("id").get("id").asString() + "/activationLink").okText();
+        String token = link.substring(link.indexOf("activateToken=") + "activateToken=".length());
+        JsonNode pair = post("/api/noauth/activate", Json.object().put("activateToken", token).put("password", "secret-pw"))
+                .ok();
+        return withToken(pair.get("token").asString());
+    }
+
+    public Res get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    public Res delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    public Res post(String path, Object body) {
+        String text = body instanceof String s ? s : Json.write(body);
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(text)));
+    }
+
+    public Res postBytes(String path, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    public Res send(HttpRequest.Builder b) {
+        if (authHeader != null) {
+            b.header("X-Authorization", authHeader);
+        }
+        try {
+            HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(120)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Res(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates a device with the given access token and returns its JSON. */
+    public JsonNode createDevice(String name, String token) {
+        return post("/api/device?accessToken=" + token, Json.object().put("name", name)).ok();
+    }
+
+    public static String id(JsonNode entity) {
+        return entity.get("id").get("id").asString();
+    }
+}

@@ -1,0 +1,95 @@
+package io.mote.server.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.mote.server.MoteApplication;
+
+/**
+ * A real Mote server for integration tests, on free ports. By default it runs on the embedded
+ * PostgreSQL in a temporary data directory; with {@code MOTE_TEST_DB_URL} (and {@code _USERNAME},
+ * {@code _PASSWORD}) set, on that external PostgreSQL instead. One shared instance serves every test
+ * class in the JVM; tests that need their own (a restart) start one with {@link #start(Path)}.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final String SYSADMIN_PASSWORD = "sysadmin-pw-1";
+    public static final String TENANT_PASSWORD = "tenant-pw-1";
+
+    private static TestServer shared;
+
+    private final ConfigurableApplicationContext context;
+    private final int port;
+
+    private TestServer(ConfigurableApplicationContext context) {
+        this.context = context;
+        this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** The shared server, started on first use and stopped when the JVM exits. */
+    public static synchronized TestServer shared() {
+        if (shared == null) {
+            try {
+                shared = start(Files.createTempDirectory("mote-it"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    public static TestServer start(Path dataDir, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--mote.data-dir=" + dataDir.toAbsolutePath(),
+                "--mote.sysadmin.password=" + SYSADMIN_PASSWORD,
+                "--mote.tenant.password=" + TENANT_PASSWORD,
+                "--logging.level.root=WARN",
+                "--logging.level.io.mote=INFO"));
+        String url = System.getenv("MOTE_TEST_DB_URL");
+        if (url != null && !url.isBlank()) {
+            args.add("--mote.db.url=" + url);
+            args.add("--mote.db.username=" + env("MOTE_TEST_DB_USERNAME"));
+            args.add("--mote.db.password=" + env("MOTE_TEST_DB_PASSWORD"));
+        }
+        args.addAll(List.of(extraArgs));
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(MoteApplication.class)
+                .run(args.toArray(String[]::new));
+        return new TestServer(ctx);
+    }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        return v == null ? "" : v;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Api api() {
+        return new Api(baseUrl());
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        if (context.isActive()) {
+            context.close();
+        }
+    }
+}
