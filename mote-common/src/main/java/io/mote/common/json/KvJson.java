@@ -87,7 +87,12 @@ public final class KvJson {
             throw MoteException.badRequest("Value of key '" + key + "' is null");
         }
         if (v.isString()) {
-            return KvEntry.ofString(key, v.stringValue());
+            String text = v.stringValue();
+            // PostgreSQL text cannot hold NUL; refusing it here keeps one bad value from failing a whole batch.
+            if (text.indexOf('\0') >= 0) {
+                throw MoteException.badRequest("Value of key '" + key + "' contains a NUL character");
+            }
+            return KvEntry.ofString(key, text);
         }
         if (v.isBoolean()) {
             return KvEntry.ofBoolean(key, v.booleanValue());

@@ -51,6 +51,11 @@ public final class Api {
         return base;
     }
 
+    /** The access token this client sends (for the WebSocket URL). */
+    public String authToken() {
+        return authHeader.substring("Bearer ".length());
+    }
+
     public Api withToken(String token) {
         Api a = new Api(base);
         a.authHeader = "Bearer " + token;

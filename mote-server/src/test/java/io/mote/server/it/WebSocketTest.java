@@ -1,0 +1,126 @@
+package io.mote.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import io.mote.common.json.Json;
+
+/** Live subscriptions over the telemetry WebSocket, in ThingsBoard's command format. */
+class WebSocketTest {
+
+    private final Api anon = TestServer.shared().api();
+
+    /** Collects the text messages the server pushes. */
+    static final class Listener implements WebSocket.Listener {
+        final LinkedBlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(Json.MAPPER.readTree(partial.toString()));
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        JsonNode next() throws InterruptedException {
+            JsonNode m = messages.poll(10, TimeUnit.SECONDS);
+            assertThat(m).as("a message within 10 s").isNotNull();
+            return m;
+        }
+    }
+
+    @Test
+    void timeseriesAndAttributeSubscriptionsPushCurrentValuesThenChanges() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Api tenant = anon.newTenant();
+        String token = "ws-" + suffix;
+        String deviceId = Api.id(tenant.createDevice("ws-dev-" + suffix, token));
+        anon.post("/api/v1/" + token + "/telemetry", "{\"ts\":1000,\"values\":{\"temp\":20}}").ok();
+
+        String jwt = tenant.authToken();
+        Listener listener = new Listener();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(anon.base().replace("http", "ws") + "/api/ws/plugins/telemetry?token=" + jwt),
+                        listener).get(10, TimeUnit.SECONDS);
+        ws.sendText("{\"tsSubCmds\":[{\"entityType\":\"DEVICE\",\"entityId\":\"" + deviceId
+                + "\",\"scope\":\"LATEST_TELEMETRY\",\"cmdId\":1,\"keys\":\"temp\"}],"
+                + "\"attrSubCmds\":[{\"entityType\":\"DEVICE\",\"entityId\":\"" + deviceId
+                + "\",\"scope\":\"CLIENT_SCOPE\",\"cmdId\":2}],\"historyCmds\":[]}", true).get();
+
+        JsonNode first = listener.next();
+        JsonNode second = listener.next();
+        JsonNode ts = first.get("subscriptionId").asInt() == 1 ? first : second;
+        JsonNode attr = first.get("subscriptionId").asInt() == 2 ? first : second;
+        assertThat(ts.get("errorCode").asInt()).isZero();
+        assertThat(ts.get("data").get("temp").get(0).get(0).asLong()).isEqualTo(1000);
+        assertThat(ts.get("data").get("temp").get(0).get(1).asString()).isEqualTo("20");
+        assertThat(attr.get("data").size()).isZero();
+
+        anon.post("/api/v1/" + token + "/telemetry", "{\"ts\":2000,\"values\":{\"temp\":21.5,\"other\":1}}").ok();
+        JsonNode update = listener.next();
+        assertThat(update.get("subscriptionId").asInt()).isEqualTo(1);
+        assertThat(update.get("data").get("temp").get(0).get(1).asString()).isEqualTo("21.5");
+        assertThat(update.get("data").has("other")).isFalse();
+        assertThat(update.get("latestValues").get("temp").asLong()).isEqualTo(2000);
+
+        anon.post("/api/v1/" + token + "/attributes", "{\"fw\":\"2.0\"}").ok();
+        JsonNode attrUpdate = listener.next();
+        assertThat(attrUpdate.get("subscriptionId").asInt()).isEqualTo(2);
+        assertThat(attrUpdate.get("data").get("fw").get(0).get(1).asString()).isEqualTo("2.0");
+
+        // History command, then unsubscribe: further telemetry is not pushed.
+        ws.sendText("{\"historyCmds\":[{\"entityType\":\"DEVICE\",\"entityId\":\"" + deviceId
+                + "\",\"keys\":\"temp\",\"startTs\":0,\"endTs\":5000,\"cmdId\":3,\"limit\":10,\"agg\":\"NONE\"}]}", true).get();
+        JsonNode hist = listener.next();
+        assertThat(hist.get("subscriptionId").asInt()).isEqualTo(3);
+        assertThat(hist.get("data").get("temp")).hasSize(2);
+
+        ws.sendText("{\"tsSubCmds\":[{\"cmdId\":1,\"unsubscribe\":true}],\"attrSubCmds\":[{\"cmdId\":2,\"unsubscribe\":true}]}",
+                true).get();
+        Thread.sleep(200);
+        anon.post("/api/v1/" + token + "/telemetry", "{\"temp\":30}").ok();
+        assertThat(listener.messages.poll(1, TimeUnit.SECONDS)).isNull();
+        ws.abort();
+    }
+
+    @Test
+    void foreignEntityAndBadCommandsAnswerWithErrorCodes() throws Exception {
+        Api a = anon.newTenant();
+        Api b = anon.newTenant();
+        String foreign = Api.id(a.createDevice("a-dev", "a-" + UUID.randomUUID()));
+        Listener listener = new Listener();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(anon.base().replace("http", "ws") + "/api/ws/plugins/telemetry?token="
+                        + b.authToken()), listener).get(10, TimeUnit.SECONDS);
+        ws.sendText("{\"tsSubCmds\":[{\"entityType\":\"DEVICE\",\"entityId\":\"" + foreign + "\",\"cmdId\":7}]}", true)
+                .get();
+        JsonNode err = listener.next();
+        assertThat(err.get("subscriptionId").asInt()).isEqualTo(7);
+        assertThat(err.get("errorCode").asInt()).isEqualTo(3);
+        ws.sendText("not json", true).get();
+        assertThat(listener.next().get("errorCode").asInt()).isEqualTo(2);
+        ws.abort();
+    }
+
+    @Test
+    void handshakeWithoutValidTokenIsRefused() {
+        Listener listener = new Listener();
+        var attempt = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(anon.base().replace("http", "ws") + "/api/ws/plugins/telemetry?token=bad"), listener);
+        assertThat(attempt).failsWithin(10, TimeUnit.SECONDS);
+    }
+}
