@@ -3,6 +3,7 @@ package io.mote.core.session;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
@@ -14,13 +15,20 @@ import io.mote.common.id.EntityType;
 import io.mote.common.kv.AttributeScope;
 import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
+import io.mote.core.claim.ClaimService;
 import io.mote.core.device.DeviceAuthCache;
+import io.mote.core.ota.OtaPackageService;
+import io.mote.core.provision.ProvisionService;
+import io.mote.core.rpc.RpcService;
 import io.mote.core.telemetry.AttributesService;
 import io.mote.core.telemetry.TelemetryService;
 import io.mote.transport.api.AuthenticatedDevice;
 import io.mote.transport.api.DeviceAttributes;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
+import io.mote.transport.api.OtaPackageRef;
+import io.mote.transport.api.OtaPackageType;
+import io.mote.transport.api.ProvisionResult;
 import io.mote.transport.api.SessionListener;
 import io.mote.transport.api.TransportService;
 
@@ -36,9 +44,19 @@ public class DefaultTransportService implements TransportService {
     private final AttributesService attributes;
     private final DeviceSessionRegistry sessions;
     private final ExecutorService executor;
+    private final RpcService rpc;
+    private final ClaimService claims;
+    private final ProvisionService provisioning;
+    private final OtaPackageService ota;
 
     public DefaultTransportService(DeviceAuthCache auth, TelemetryService telemetry, AttributesService attributes,
-                                   DeviceSessionRegistry sessions, @Qualifier("coreExecutor") ExecutorService executor) {
+                                   DeviceSessionRegistry sessions, @Qualifier("coreExecutor") ExecutorService executor,
+                                   RpcService rpc, ClaimService claims, ProvisionService provisioning,
+                                   OtaPackageService ota) {
+        this.rpc = rpc;
+        this.claims = claims;
+        this.provisioning = provisioning;
+        this.ota = ota;
         this.auth = auth;
         this.telemetry = telemetry;
         this.attributes = attributes;
@@ -76,5 +94,40 @@ public class DefaultTransportService implements TransportService {
     @Override
     public DeviceSession openSession(DeviceInfo device, SessionListener listener) {
         return sessions.open(device, listener);
+    }
+
+    @Override
+    public CompletableFuture<Void> acknowledgeRpc(DeviceInfo device, int requestId) {
+        return CompletableFuture.runAsync(() -> rpc.onDelivered(device.deviceId(), requestId), executor);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendRpcResponse(DeviceInfo device, int requestId, String response) {
+        return CompletableFuture.runAsync(() -> rpc.onDeviceResponse(device.deviceId(), requestId, response), executor);
+    }
+
+    @Override
+    public CompletableFuture<String> clientRpc(DeviceInfo device, String request) {
+        return rpc.clientRpc(device, request);
+    }
+
+    @Override
+    public CompletableFuture<Void> claimDevice(DeviceInfo device, String secretKey, long durationMs) {
+        return CompletableFuture.runAsync(() -> claims.allowClaiming(device, secretKey, durationMs), executor);
+    }
+
+    @Override
+    public CompletableFuture<ProvisionResult> provision(String request) {
+        return CompletableFuture.supplyAsync(() -> provisioning.provision(request), executor);
+    }
+
+    @Override
+    public CompletableFuture<Optional<OtaPackageRef>> otaPackage(DeviceInfo device, OtaPackageType type) {
+        return CompletableFuture.supplyAsync(() -> ota.assigned(device, type), executor);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> otaData(UUID packageId, long offset, int length) {
+        return CompletableFuture.supplyAsync(() -> ota.data(packageId, offset, length), executor);
     }
 }

@@ -74,6 +74,7 @@ public class DeviceSessionRegistry {
         private final DeviceInfo device;
         private final SessionListener listener;
         private volatile boolean attributesSubscribed;
+        private volatile boolean rpcSubscribed;
 
         Session(UUID id, DeviceInfo device, SessionListener listener) {
             this.id = id;
@@ -94,6 +95,11 @@ public class DeviceSessionRegistry {
         @Override
         public void subscribeToAttributes(boolean subscribe) {
             attributesSubscribed = subscribe;
+        }
+
+        @Override
+        public void subscribeToRpc(boolean subscribe) {
+            rpcSubscribed = subscribe;
         }
 
         @Override

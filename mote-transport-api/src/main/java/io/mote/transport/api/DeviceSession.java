@@ -12,6 +12,9 @@ public interface DeviceSession extends AutoCloseable {
     /** Start or stop receiving shared attribute updates. */
     void subscribeToAttributes(boolean subscribe);
 
+    /** Start or stop receiving server-side RPC; subscribing delivers RPC queued while the device was away. */
+    void subscribeToRpc(boolean subscribe);
+
     @Override
     void close();
 }

@@ -11,6 +11,16 @@ public interface SessionListener {
     default void onAttributesUpdate(AttributesUpdate update) {
     }
 
+    /**
+     * A server-side RPC for the device; offered only while the session subscribes to RPC. Returns true when
+     * the transport takes it (it then reports delivery with {@link TransportService#acknowledgeRpc} and the
+     * device's answer with {@link TransportService#sendRpcResponse}); false leaves it queued for a later
+     * session (an HTTP long-poll takes one request per poll).
+     */
+    default boolean onRpcRequest(RpcRequest request) {
+        return false;
+    }
+
     /** The core closed the session: the device was deleted or its credentials changed. */
     default void onSessionClosed(String reason) {
     }

@@ -3,6 +3,7 @@ package io.mote.transport.api;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import io.mote.common.entity.CredentialsType;
@@ -37,4 +38,35 @@ public interface TransportService {
 
     /** Registers a live session so the core can reach the device through the listener. */
     DeviceSession openSession(DeviceInfo device, SessionListener listener);
+
+    // ---- RPC ----
+
+    /** The transport delivered server-side RPC {@code requestId} to the device (written, or acknowledged). */
+    CompletableFuture<Void> acknowledgeRpc(DeviceInfo device, int requestId);
+
+    /** The device's answer to server-side RPC {@code requestId}; {@code response} is JSON (or plain) text. */
+    CompletableFuture<Void> sendRpcResponse(DeviceInfo device, int requestId, String response);
+
+    /**
+     * A client-side RPC from the device: {@code request} is its {@code {"method","params"}} JSON. Completes
+     * with the JSON answer: a built-in method's, an application's, or an error object when nothing
+     * answers within the timeout.
+     */
+    CompletableFuture<String> clientRpc(DeviceInfo device, String request);
+
+    // ---- claiming and provisioning ----
+
+    /** Allows a user to claim the device with {@code secretKey} for {@code durationMs} (0 = the default). */
+    CompletableFuture<Void> claimDevice(DeviceInfo device, String secretKey, long durationMs);
+
+    /** A provisioning request's JSON; the result's JSON is sent back to the device as it is. */
+    CompletableFuture<ProvisionResult> provision(String request);
+
+    // ---- OTA updates ----
+
+    /** The package of the given type assigned to the device (its own, else its profile's), if any. */
+    CompletableFuture<Optional<OtaPackageRef>> otaPackage(DeviceInfo device, OtaPackageType type);
+
+    /** Bytes [offset, offset + length) of a package's file; shorter at its end, empty past it. */
+    CompletableFuture<byte[]> otaData(UUID packageId, long offset, int length);
 }
