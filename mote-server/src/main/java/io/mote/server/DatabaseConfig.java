@@ -23,6 +23,7 @@ import io.mote.dao.DeviceDao;
 import io.mote.dao.DeviceProfileDao;
 import io.mote.dao.EmbeddedDatabase;
 import io.mote.dao.KeyDictionary;
+import io.mote.dao.RpcDao;
 import io.mote.dao.TenantDao;
 import io.mote.dao.TimeseriesDao;
 import io.mote.dao.TimeseriesWriter;
@@ -124,6 +125,11 @@ public class DatabaseConfig {
     @Bean
     public DeviceCredentialsDao deviceCredentialsDao(JdbcTemplate jdbc) {
         return new DeviceCredentialsDao(jdbc);
+    }
+
+    @Bean
+    public RpcDao rpcDao(JdbcTemplate jdbc) {
+        return new RpcDao(jdbc);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import org.springframework.stereotype.Component;
 import io.mote.transport.api.AttributesUpdate;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
+import io.mote.transport.api.RpcRequest;
 import io.mote.transport.api.SessionListener;
 
 /** The live device sessions that transports registered, by device. */
@@ -21,6 +23,32 @@ public class DeviceSessionRegistry {
     private static final Logger log = LoggerFactory.getLogger(DeviceSessionRegistry.class);
 
     private final Map<UUID, Set<Session>> byDevice = new ConcurrentHashMap<>();
+    private volatile Consumer<UUID> rpcSubscribedHook = deviceId -> { };
+
+    /** Called with the device id whenever one of its sessions starts subscribing to RPC. */
+    public void onRpcSubscribed(Consumer<UUID> hook) {
+        this.rpcSubscribedHook = hook;
+    }
+
+    /** Offers an RPC to the device's RPC-subscribed sessions; true when one took it. */
+    public boolean offerRpc(UUID deviceId, RpcRequest request) {
+        Set<Session> sessions = byDevice.get(deviceId);
+        if (sessions == null) {
+            return false;
+        }
+        for (Session s : sessions) {
+            if (s.rpcSubscribed) {
+                try {
+                    if (s.listener.onRpcRequest(request)) {
+                        return true;
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("Session {} of device {} failed on an RPC: {}", s.id, deviceId, e.toString());
+                }
+            }
+        }
+        return false;
+    }
 
     public DeviceSession open(DeviceInfo device, SessionListener listener) {
         Session s = new Session(UUID.randomUUID(), device, listener);
@@ -100,6 +128,9 @@ public class DeviceSessionRegistry {
         @Override
         public void subscribeToRpc(boolean subscribe) {
             rpcSubscribed = subscribe;
+            if (subscribe) {
+                rpcSubscribedHook.accept(device.deviceId());
+            }
         }
 
         @Override

@@ -27,6 +27,7 @@ import io.mote.common.kv.AttributeKvEntry;
 import io.mote.common.kv.AttributeScope;
 import io.mote.common.kv.TsKvEntry;
 import io.mote.core.EntityAccess;
+import io.mote.core.rpc.ClientRpcService;
 import io.mote.core.security.SecurityUser;
 import io.mote.core.subscription.Subscription;
 import io.mote.core.subscription.SubscriptionService;
@@ -57,14 +58,18 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
     private final AttributesService attributes;
     private final SubscriptionService subscriptions;
     private final EntityAccess access;
+    private final ClientRpcService clientRpc;
 
-    private record Client(WebSocketSession out, SecurityUser user, Map<Integer, Subscription> subs) {
+    /** A connected application; {@code subs} maps each command id to what cancels its subscription. */
+    private record Client(WebSocketSession out, SecurityUser user, Map<Integer, Runnable> subs) {
     }
 
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
     public TelemetryWebSocketHandler(TelemetryService telemetry, AttributesService attributes,
-                                     SubscriptionService subscriptions, EntityAccess access) {
+                                     SubscriptionService subscriptions, EntityAccess access,
+                                     ClientRpcService clientRpc) {
+        this.clientRpc = clientRpc;
         this.telemetry = telemetry;
         this.attributes = attributes;
         this.subscriptions = subscriptions;
@@ -84,7 +89,7 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         Client c = clients.remove(session.getId());
         if (c != null) {
-            c.subs().values().forEach(subscriptions::remove);
+            c.subs().values().forEach(Runnable::run);
         }
     }
 
@@ -109,6 +114,12 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
         }
         for (JsonNode cmd : root.path("historyCmds")) {
             run(c, cmd, () -> history(c, cmd));
+        }
+        for (JsonNode cmd : root.path("rpcSubCmds")) {
+            run(c, cmd, () -> rpcSubscribe(c, cmd));
+        }
+        for (JsonNode cmd : root.path("rpcReplyCmds")) {
+            run(c, cmd, () -> rpcReply(c, cmd));
         }
     }
 
@@ -139,7 +150,7 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
         unsubscribe(c, cmdId);
         Subscription sub = new Subscription(entityId, Subscription.Kind.TIMESERIES, null, keys,
                 entries -> send(c, data(cmdId, entries)));
-        c.subs().put(cmdId, sub);
+        c.subs().put(cmdId, () -> subscriptions.remove(sub));
         subscriptions.add(sub);
         List<TsKvEntry> initial;
         long now = System.currentTimeMillis();
@@ -169,7 +180,7 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
         unsubscribe(c, cmdId);
         Subscription sub = new Subscription(entityId, Subscription.Kind.ATTRIBUTES, scope, keys,
                 entries -> send(c, data(cmdId, entries)));
-        c.subs().put(cmdId, sub);
+        c.subs().put(cmdId, () -> subscriptions.remove(sub));
         subscriptions.add(sub);
         List<TsKvEntry> initial = new ArrayList<>();
         for (AttributeScope s : scope == null ? AttributeScope.values() : new AttributeScope[]{scope}) {
@@ -195,9 +206,61 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
     }
 
     private void unsubscribe(Client c, int cmdId) {
-        Subscription old = c.subs().remove(cmdId);
-        if (old != null) {
-            subscriptions.remove(old);
+        Runnable cancel = c.subs().remove(cmdId);
+        if (cancel != null) {
+            cancel.run();
+        }
+    }
+
+    /**
+     * Client-side RPC of a device (entityType DEVICE) or of every device of a tenant (TENANT) is offered
+     * to this application as {@code {"subscriptionId","errorCode":0,"rpcRequest":{"requestId","deviceId",
+     * "deviceName","method","params"}}}; it answers with an {@code rpcReplyCmds} entry.
+     */
+    private void rpcSubscribe(Client c, JsonNode cmd) {
+        int cmdId = cmdId(cmd);
+        if (cmd.path("unsubscribe").asBoolean(false)) {
+            unsubscribe(c, cmdId);
+            return;
+        }
+        UUID entityId = entity(c, cmd);
+        unsubscribe(c, cmdId);
+        ClientRpcService.Handler handler = (requestId, device, method, params) -> {
+            ObjectNode msg = Json.object();
+            msg.put("subscriptionId", cmdId);
+            msg.put("errorCode", NO_ERROR);
+            msg.putNull("errorMsg");
+            msg.putNull("data");
+            ObjectNode req = msg.putObject("rpcRequest");
+            req.put("requestId", requestId.toString());
+            req.put("deviceId", device.deviceId().toString());
+            req.put("deviceName", device.deviceName());
+            req.put("method", method);
+            req.set("params", params);
+            send(c, msg);
+        };
+        clientRpc.subscribe(entityId, handler);
+        c.subs().put(cmdId, () -> clientRpc.unsubscribe(entityId, handler));
+        ObjectNode ack = Json.object();
+        ack.put("subscriptionId", cmdId);
+        ack.put("errorCode", NO_ERROR);
+        ack.putNull("errorMsg");
+        ack.putNull("data");
+        send(c, ack);
+    }
+
+    private void rpcReply(Client c, JsonNode cmd) {
+        int cmdId = cmdId(cmd);
+        UUID requestId;
+        try {
+            requestId = UUID.fromString(cmd.path("requestId").asString(""));
+        } catch (IllegalArgumentException e) {
+            throw MoteException.invalid("Invalid requestId");
+        }
+        JsonNode response = cmd.get("response");
+        String text = response == null || response.isNull() ? "{}" : Json.write(response);
+        if (!clientRpc.reply(requestId, text)) {
+            send(c, error(cmdId, BAD_REQUEST, "Unknown or already answered requestId " + requestId));
         }
     }
 

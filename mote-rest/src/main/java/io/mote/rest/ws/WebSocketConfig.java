@@ -7,6 +7,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 
 import io.mote.core.EntityAccess;
+import io.mote.core.rpc.ClientRpcService;
 import io.mote.core.security.AuthService;
 import io.mote.core.subscription.SubscriptionService;
 import io.mote.core.telemetry.AttributesService;
@@ -21,9 +22,11 @@ public class WebSocketConfig implements WebSocketConfigurer {
     private final AttributesService attributes;
     private final SubscriptionService subscriptions;
     private final EntityAccess access;
+    private final ClientRpcService clientRpc;
 
     public WebSocketConfig(AuthService auth, TelemetryService telemetry, AttributesService attributes,
-                           SubscriptionService subscriptions, EntityAccess access) {
+                           SubscriptionService subscriptions, EntityAccess access, ClientRpcService clientRpc) {
+        this.clientRpc = clientRpc;
         this.auth = auth;
         this.telemetry = telemetry;
         this.attributes = attributes;
@@ -33,7 +36,7 @@ public class WebSocketConfig implements WebSocketConfigurer {
 
     @Bean
     public TelemetryWebSocketHandler telemetryWebSocketHandler() {
-        return new TelemetryWebSocketHandler(telemetry, attributes, subscriptions, access);
+        return new TelemetryWebSocketHandler(telemetry, attributes, subscriptions, access, clientRpc);
     }
 
     @Override

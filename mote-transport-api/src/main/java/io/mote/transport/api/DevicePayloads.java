@@ -40,6 +40,15 @@ public final class DevicePayloads {
         return root;
     }
 
+    /** A server-side RPC as devices receive it: {@code {"id":1,"method":"..","params":{..}}}. */
+    public static ObjectNode rpcRequest(RpcRequest request) {
+        ObjectNode o = Json.object();
+        o.put("id", request.id());
+        o.put("method", request.method());
+        o.set("params", Json.parse(request.params()));
+        return o;
+    }
+
     public static ObjectNode flat(List<AttributeKvEntry> attrs) {
         ObjectNode o = Json.object();
         for (AttributeKvEntry a : attrs) {

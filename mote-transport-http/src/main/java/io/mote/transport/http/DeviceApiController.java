@@ -38,6 +38,7 @@ import io.mote.transport.api.DeviceSession;
 import io.mote.transport.api.SessionListener;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.api.AttributesUpdate;
+import io.mote.transport.api.RpcRequest;
 
 /**
  * The HTTP device API: {@code /api/v1/{accessToken}/...}. Requests are answered asynchronously, so no
@@ -96,6 +97,77 @@ public class DeviceApiController {
     @GetMapping("/{token}/attributes/updates")
     public DeferredResult<ResponseEntity<Object>> attributeUpdates(@PathVariable String token,
                                                                    @RequestParam(required = false, defaultValue = "0") long timeout) {
+        return longPoll(token, timeout, (device, result) -> new SessionListener() {
+            @Override
+            public void onAttributesUpdate(AttributesUpdate update) {
+                result.setResult(json(DevicePayloads.attributesUpdate(update)));
+            }
+
+            @Override
+            public void onSessionClosed(String reason) {
+                result.setResult(unauthorized());
+            }
+        }, session -> session.subscribeToAttributes(true));
+    }
+
+    /** Long-poll: answers with the next server-side RPC {@code {"id","method","params"}}, or 408. */
+    @GetMapping("/{token}/rpc")
+    public DeferredResult<ResponseEntity<Object>> rpcRequests(@PathVariable String token,
+                                                              @RequestParam(required = false, defaultValue = "0") long timeout) {
+        return longPoll(token, timeout, (device, result) -> new SessionListener() {
+            @Override
+            public boolean onRpcRequest(RpcRequest request) {
+                // One request per poll: a poll that has answered takes no more.
+                if (!result.setResult(json(DevicePayloads.rpcRequest(request)))) {
+                    return false;
+                }
+                transport.acknowledgeRpc(device, request.id());
+                return true;
+            }
+
+            @Override
+            public void onSessionClosed(String reason) {
+                result.setResult(unauthorized());
+            }
+        }, session -> session.subscribeToRpc(true));
+    }
+
+    /** The device's answer to server-side RPC {@code id}. */
+    @PostMapping("/{token}/rpc/{requestId}")
+    public CompletableFuture<ResponseEntity<Object>> rpcResponse(@PathVariable String token, @PathVariable int requestId,
+                                                                 HttpServletRequest request) {
+        String body;
+        try {
+            body = new String(readBody(request), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (MoteException e) {
+            return CompletableFuture.completedFuture(error(e));
+        }
+        return withDevice(token, d -> transport.sendRpcResponse(d, requestId, body).thenApply(v -> ok()));
+    }
+
+    /** Client-side RPC: the device's {@code {"method","params"}}, answered with the server's JSON. */
+    @PostMapping("/{token}/rpc")
+    public CompletableFuture<ResponseEntity<Object>> clientRpc(@PathVariable String token, HttpServletRequest request) {
+        String body;
+        try {
+            byte[] bytes = readBody(request);
+            Json.parse(bytes);
+            body = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (MoteException e) {
+            return CompletableFuture.completedFuture(error(e));
+        }
+        return withDevice(token, d -> transport.clientRpc(d, body).thenApply(answer ->
+                ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body((Object) answer)));
+    }
+
+    /**
+     * Authenticates, opens a session whose listener completes the result, subscribes it, and closes it
+     * when the poll is answered or times out (408).
+     */
+    private DeferredResult<ResponseEntity<Object>> longPoll(
+            String token, long timeout,
+            java.util.function.BiFunction<DeviceInfo, DeferredResult<ResponseEntity<Object>>, SessionListener> listener,
+            java.util.function.Consumer<DeviceSession> subscribe) {
         long wait = timeout <= 0 ? props.defaultTimeout() : Math.min(timeout, props.maxTimeout());
         DeferredResult<ResponseEntity<Object>> result = new DeferredResult<>(wait,
                 () -> ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT).build());
@@ -108,22 +180,14 @@ public class DeviceApiController {
                 result.setResult(unauthorized());
                 return;
             }
-            DeviceSession session = transport.openSession(auth.get().device(), new SessionListener() {
-                @Override
-                public void onAttributesUpdate(AttributesUpdate update) {
-                    result.setResult(json(DevicePayloads.attributesUpdate(update)));
-                }
-
-                @Override
-                public void onSessionClosed(String reason) {
-                    result.setResult(unauthorized());
-                }
-            });
-            session.subscribeToAttributes(true);
+            DeviceInfo device = auth.get().device();
+            DeviceSession session = transport.openSession(device, listener.apply(device, result));
             result.onCompletion(session::close);
             if (result.isSetOrExpired()) {
                 session.close();
+                return;
             }
+            subscribe.accept(session);
         });
         return result;
     }
