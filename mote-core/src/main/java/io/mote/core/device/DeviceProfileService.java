@@ -22,6 +22,7 @@ import io.mote.common.json.Json;
 import io.mote.core.Validation;
 import io.mote.core.security.Access;
 import io.mote.core.security.SecurityUser;
+import io.mote.core.session.DeviceSessionRegistry;
 import io.mote.dao.DeviceProfileDao;
 
 /**
@@ -37,9 +38,11 @@ public class DeviceProfileService {
     private final DeviceProfileDao profiles;
     private final TransactionTemplate tx;
     private final TransportConfigurationValidator transportValidator;
+    private final DeviceSessionRegistry sessions;
 
     public DeviceProfileService(DeviceProfileDao profiles, TransactionTemplate tx,
-                                TransportConfigurationValidator transportValidator) {
+                                TransportConfigurationValidator transportValidator, DeviceSessionRegistry sessions) {
+        this.sessions = sessions;
         this.profiles = profiles;
         this.tx = tx;
         this.transportValidator = transportValidator;
@@ -126,6 +129,10 @@ public class DeviceProfileService {
                 throw MoteException.invalid("Device profile with such provision device key already exists!");
             }
             throw MoteException.invalid("Device profile with such name already exists!");
+        }
+        if (old != null) {
+            // Connected devices apply a changed profile live (observations, topics, power mode).
+            sessions.profileUpdated(saved.id().id());
         }
         return saved;
     }

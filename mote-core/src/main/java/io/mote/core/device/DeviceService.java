@@ -29,6 +29,8 @@ import io.mote.dao.CustomerDao;
 import io.mote.dao.DeviceCredentialsDao;
 import io.mote.dao.DeviceDao;
 import io.mote.dao.DeviceProfileDao;
+import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.TransportConfiguration;
 
 /**
  * Devices and their credentials. Every device has exactly one set of credentials; changing them or
@@ -86,7 +88,7 @@ public class DeviceService {
         Validation.optional("Device label", d.label(), 255);
         Validation.optional("Device type", d.type(), 255);
         DeviceCredentials normalized = creds == null ? null : validator.normalize(creds);
-        return tx.execute(s -> {
+        Device result = tx.execute(s -> {
             DeviceProfile profile = resolveProfile(tenantId, d);
             ObjectNode deviceData = deviceData(d.deviceData());
             transportValidator.validateDevice(profile.transportType(), deviceData.get("transportConfiguration"));
@@ -109,6 +111,52 @@ public class DeviceService {
             }
             return saved;
         });
+        if (old != null) {
+            sessions.deviceUpdated(DeviceAuthCache.info(result));
+        }
+        return result;
+    }
+
+    /**
+     * A gateway's child device: found by name in the gateway's tenant, or created with the profile named
+     * {@code type} (the default profile when empty) and a random access token.
+     */
+    public DeviceInfo gatewayChild(DeviceInfo gateway, String name, String type) {
+        Validation.required("Device name", name, 255);
+        Validation.optional("Device type", type, 255);
+        return devices.findByName(gateway.tenantId(), name).map(DeviceAuthCache::info).orElseGet(() -> {
+            try {
+                return tx.execute(s -> {
+                    DeviceProfile profile = type == null || type.isBlank()
+                            ? profileDao.findDefault(gateway.tenantId()).orElseThrow()
+                            : profiles.findOrCreateByName(gateway.tenantId(), type);
+                    ObjectNode info = Json.object();
+                    info.put("gateway", false);
+                    info.put("lastConnectedGateway", gateway.deviceId().toString());
+                    Device d = new Device(new EntityId(EntityType.DEVICE, UUID.randomUUID()), System.currentTimeMillis(),
+                            new EntityId(EntityType.TENANT, gateway.tenantId()),
+                            new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID), name, profile.name(), null,
+                            profile.id(), deviceData(null), null, null, info);
+                    devices.save(d);
+                    storeCredentials(d, new DeviceCredentials(null, null, d.id(), CredentialsType.ACCESS_TOKEN,
+                            newAccessToken(), null));
+                    return DeviceAuthCache.info(d);
+                });
+            } catch (DuplicateKeyException e) {
+                // Created concurrently by another connection of the gateway.
+                return devices.findByName(gateway.tenantId(), name).map(DeviceAuthCache::info).orElseThrow();
+            }
+        });
+    }
+
+    /** The transport configuration of the device's profile and of the device itself, as JSON text. */
+    public TransportConfiguration transportConfiguration(UUID deviceId) {
+        Device d = devices.find(deviceId).orElseThrow(MoteException::notFound);
+        DeviceProfile p = profileDao.find(d.deviceProfileId().id()).orElseThrow(MoteException::notFound);
+        JsonNode profileTc = p.profileData() == null ? null : p.profileData().get("transportConfiguration");
+        JsonNode deviceTc = d.deviceData() == null ? null : d.deviceData().get("transportConfiguration");
+        return new TransportConfiguration(profileTc == null ? "{\"type\":\"DEFAULT\"}" : Json.write(profileTc),
+                deviceTc == null ? "{\"type\":\"DEFAULT\"}" : Json.write(deviceTc));
     }
 
     private DeviceProfile resolveProfile(UUID tenantId, Device d) {

@@ -17,6 +17,7 @@ import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
 import io.mote.core.claim.ClaimService;
 import io.mote.core.device.DeviceAuthCache;
+import io.mote.core.device.DeviceService;
 import io.mote.core.ota.OtaPackageService;
 import io.mote.core.provision.ProvisionService;
 import io.mote.core.rpc.RpcService;
@@ -30,6 +31,7 @@ import io.mote.transport.api.OtaPackageRef;
 import io.mote.transport.api.OtaPackageType;
 import io.mote.transport.api.ProvisionResult;
 import io.mote.transport.api.SessionListener;
+import io.mote.transport.api.TransportConfiguration;
 import io.mote.transport.api.TransportService;
 
 /**
@@ -48,11 +50,13 @@ public class DefaultTransportService implements TransportService {
     private final ClaimService claims;
     private final ProvisionService provisioning;
     private final OtaPackageService ota;
+    private final DeviceService devices;
 
     public DefaultTransportService(DeviceAuthCache auth, TelemetryService telemetry, AttributesService attributes,
                                    DeviceSessionRegistry sessions, @Qualifier("coreExecutor") ExecutorService executor,
                                    RpcService rpc, ClaimService claims, ProvisionService provisioning,
-                                   OtaPackageService ota) {
+                                   OtaPackageService ota, DeviceService devices) {
+        this.devices = devices;
         this.rpc = rpc;
         this.claims = claims;
         this.provisioning = provisioning;
@@ -89,6 +93,16 @@ public class DefaultTransportService implements TransportService {
                     all || clientKeys != null ? attributes.find(device.deviceId(), AttributeScope.CLIENT_SCOPE, clientKeys) : List.of(),
                     all || sharedKeys != null ? attributes.find(device.deviceId(), AttributeScope.SHARED_SCOPE, sharedKeys) : List.of());
         }, executor);
+    }
+
+    @Override
+    public CompletableFuture<TransportConfiguration> transportConfiguration(DeviceInfo device) {
+        return CompletableFuture.supplyAsync(() -> devices.transportConfiguration(device.deviceId()), executor);
+    }
+
+    @Override
+    public CompletableFuture<DeviceInfo> gatewayChild(DeviceInfo gateway, String deviceName, String deviceType) {
+        return CompletableFuture.supplyAsync(() -> devices.gatewayChild(gateway, deviceName, deviceType), executor);
     }
 
     @Override

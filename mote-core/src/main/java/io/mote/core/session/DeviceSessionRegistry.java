@@ -82,6 +82,36 @@ public class DeviceSessionRegistry {
         }
     }
 
+    /** Tells the device's sessions that the device or its profile changed. */
+    public void deviceUpdated(DeviceInfo info) {
+        Set<Session> sessions = byDevice.get(info.deviceId());
+        if (sessions == null) {
+            return;
+        }
+        for (Session s : sessions) {
+            try {
+                s.listener.onDeviceUpdated(info);
+            } catch (RuntimeException e) {
+                log.warn("Session {} of device {} failed on a device update: {}", s.id, info.deviceId(), e.toString());
+            }
+        }
+    }
+
+    /** Tells the sessions of every device of the profile that the profile changed. */
+    public void profileUpdated(UUID profileId) {
+        for (Set<Session> sessions : byDevice.values()) {
+            for (Session s : sessions) {
+                if (profileId.equals(s.device.deviceProfileId())) {
+                    try {
+                        s.listener.onDeviceUpdated(s.device);
+                    } catch (RuntimeException e) {
+                        log.warn("Session {} failed on a profile update: {}", s.id, e.toString());
+                    }
+                }
+            }
+        }
+    }
+
     /** Closes every session of the device (it was deleted, or its credentials changed). */
     public void closeAll(UUID deviceId, String reason) {
         Set<Session> sessions = byDevice.remove(deviceId);

@@ -21,6 +21,10 @@ public interface SessionListener {
         return false;
     }
 
+    /** The device or its profile changed (name, profile, transport configuration): refresh what depends on it. */
+    default void onDeviceUpdated(DeviceInfo device) {
+    }
+
     /** The core closed the session: the device was deleted or its credentials changed. */
     default void onSessionClosed(String reason) {
     }

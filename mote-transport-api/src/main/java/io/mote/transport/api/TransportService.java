@@ -36,6 +36,16 @@ public interface TransportService {
     CompletableFuture<DeviceAttributes> getAttributes(DeviceInfo device, Collection<String> clientKeys,
                                                       Collection<String> sharedKeys);
 
+    /** The device's profile and device transport configuration (custom topics, payload type, power mode…). */
+    CompletableFuture<TransportConfiguration> transportConfiguration(DeviceInfo device);
+
+    /**
+     * A gateway's child device by name: created on first use in the gateway's tenant, with the profile
+     * named {@code deviceType} (created when missing; the default profile when the type is empty), the
+     * gateway recorded in its additional info.
+     */
+    CompletableFuture<DeviceInfo> gatewayChild(DeviceInfo gateway, String deviceName, String deviceType);
+
     /** Registers a live session so the core can reach the device through the listener. */
     DeviceSession openSession(DeviceInfo device, SessionListener listener);
 
