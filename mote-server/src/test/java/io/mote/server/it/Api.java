@@ -138,6 +138,17 @@ public final class Api {
         }
     }
 
+    /** A device in a fresh tenant of its own: the tenant admin's client, the device's token and id. */
+    public record TestDevice(Api tenant, String token, String id) {
+    }
+
+    /** Creates a fresh tenant with one device (access token {@code prefix-<random>}). */
+    public TestDevice newTenantWithDevice(String prefix) {
+        Api tenant = newTenant();
+        String token = prefix + "-" + UUID.randomUUID();
+        return new TestDevice(tenant, token, id(tenant.createDevice(prefix + "-dev-" + UUID.randomUUID(), token)));
+    }
+
     /** Creates a device with the given access token and returns its JSON. */
     public JsonNode createDevice(String name, String token) {
         return post("/api/device?accessToken=" + token, Json.object().put("name", name)).ok();

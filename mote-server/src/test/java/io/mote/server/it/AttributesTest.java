@@ -28,9 +28,10 @@ class AttributesTest {
 
     @BeforeEach
     void device() {
-        tenant = anon.newTenant();
-        token = "tok-" + UUID.randomUUID();
-        deviceId = Api.id(tenant.createDevice("dev-" + UUID.randomUUID(), token));
+        Api.TestDevice d = anon.newTenantWithDevice("attr");
+        tenant = d.tenant();
+        token = d.token();
+        deviceId = d.id();
     }
 
     private String attrs(String rest) {

@@ -33,9 +33,10 @@ class RpcTest {
 
     @BeforeEach
     void device() {
-        tenant = anon.newTenant();
-        token = "rpc-" + UUID.randomUUID();
-        deviceId = Api.id(tenant.createDevice("rpc-dev-" + UUID.randomUUID(), token));
+        Api.TestDevice d = anon.newTenantWithDevice("rpc");
+        tenant = d.tenant();
+        token = d.token();
+        deviceId = d.id();
     }
 
     private CompletableFuture<Api.Res> async(String path, String body) {

@@ -18,9 +18,10 @@ class TelemetryTest {
 
     @BeforeEach
     void device() {
-        tenant = anon.newTenant();
-        token = "tok-" + UUID.randomUUID();
-        deviceId = Api.id(tenant.createDevice("thermo-" + UUID.randomUUID(), token));
+        Api.TestDevice d = anon.newTenantWithDevice("tele");
+        tenant = d.tenant();
+        token = d.token();
+        deviceId = d.id();
     }
 
     private String ts(String query) {
