@@ -125,10 +125,11 @@ public class DeviceProfileService {
         try {
             profiles.save(saved);
         } catch (DuplicateKeyException e) {
-            if (e.getMessage() != null && e.getMessage().contains("provision_device_key")) {
-                throw MoteException.invalid("Device profile with such provision device key already exists!");
-            }
-            throw MoteException.invalid("Device profile with such name already exists!");
+            // The exception's text includes the INSERT, which names every column: ask which value is taken.
+            boolean nameTaken = profiles.findByName(tenantId, saved.name())
+                    .filter(other -> !other.id().equals(saved.id())).isPresent();
+            throw MoteException.invalid(nameTaken ? "Device profile with such name already exists!"
+                    : "Device profile with such provision device key already exists!");
         }
         if (old != null) {
             // Connected devices apply a changed profile live (observations, topics, power mode).

@@ -103,6 +103,27 @@ public final class Api {
         return withToken(pair.get("token").asString());
     }
 
+    /**
+     * Creates an activated CUSTOMER_USER of the given customer (this client must be its tenant
+     * administrator) and returns a client logged in as it.
+     */
+    public Api newCustomerUser(String customerId) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode user = Json.object().put("email", "user-" + suffix + "@example.com").put("authority", "CUSTOMER_USER");
+        user.putObject("customerId").put("entityType", "CUSTOMER").put("id", customerId);
+        JsonNode created = post("/api/user", user).ok();
+        String link = get("/api/user/" + id(created) + "/activationLink").okText();
+        String token = link.substring(link.indexOf("activateToken=") + "activateToken=".length());
+        JsonNode pair = withoutToken().post("/api/noauth/activate",
+                Json.object().put("activateToken", token).put("password", "secret-pw")).ok();
+        return withToken(pair.get("token").asString());
+    }
+
+    /** A client for the same server without credentials. */
+    public Api withoutToken() {
+        return new Api(base);
+    }
+
     public Res get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
