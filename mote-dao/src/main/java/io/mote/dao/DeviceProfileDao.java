@@ -56,6 +56,17 @@ public class DeviceProfileDao {
                 Rows.uuid(p.defaultDashboardId()));
     }
 
+    /** Inserts a new profile unless one of that name (or id) exists; returns whether it was inserted. */
+    public boolean insertIfAbsent(DeviceProfile p) {
+        return jdbc.update("""
+                INSERT INTO device_profile (id, created_time, tenant_id, name, description, type, transport_type,
+                  provision_type, profile_data, is_default)
+                VALUES (?,?,?,?,?,?,?,?,?,false)
+                ON CONFLICT DO NOTHING
+                """, p.id().id(), p.createdTime(), p.tenantId().id(), p.name(), p.description(), p.type(),
+                p.transportType().name(), p.provisionType().name(), Rows.json(p.profileData())) > 0;
+    }
+
     public Optional<DeviceProfile> find(UUID id) {
         return jdbc.query("SELECT * FROM device_profile WHERE id = ?", MAPPER, id).stream().findFirst();
     }

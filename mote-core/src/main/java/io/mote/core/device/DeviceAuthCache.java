@@ -38,22 +38,24 @@ public class DeviceAuthCache {
         this.devices = devices;
     }
 
-    /** Blocking: may query the database. */
+    /**
+     * Blocking: may query the database. The load runs inside the cache's per-key computation, so an
+     * invalidation that happens meanwhile waits for it and then removes what it loaded: a stale entry
+     * cannot outlive a credentials change.
+     */
     public Optional<AuthenticatedDevice> find(CredentialsType type, String credentialsId) {
         if (credentialsId == null || credentialsId.isEmpty() || credentialsId.length() > 1024) {
             return Optional.empty();
         }
-        Entry hit = cache.getIfPresent(credentialsId);
-        if (hit == null) {
-            Optional<DeviceCredentials> c = credentials.findByCredentialsId(credentialsId);
-            Optional<Device> d = c.flatMap(found -> devices.find(found.deviceId().id()));
-            if (d.isEmpty()) {
-                return Optional.empty();
-            }
-            hit = new Entry(c.get().credentialsType(), new AuthenticatedDevice(info(d.get()), c.get().credentialsValue()));
-            cache.put(credentialsId, hit);
-        }
-        return hit.type() == type ? Optional.of(hit.device()) : Optional.empty();
+        Entry hit = cache.get(credentialsId, this::load);
+        return hit != null && hit.type() == type ? Optional.of(hit.device()) : Optional.empty();
+    }
+
+    private Entry load(String credentialsId) {
+        Optional<DeviceCredentials> c = credentials.findByCredentialsId(credentialsId);
+        Optional<Device> d = c.flatMap(found -> devices.find(found.deviceId().id()));
+        return d.map(device -> new Entry(c.get().credentialsType(),
+                new AuthenticatedDevice(info(device), c.get().credentialsValue()))).orElse(null);
     }
 
     public static DeviceInfo info(Device d) {

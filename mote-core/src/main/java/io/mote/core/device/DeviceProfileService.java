@@ -58,13 +58,9 @@ public class DeviceProfileService {
     /** A profile named after a device type, created on demand as ThingsBoard does. */
     public DeviceProfile findOrCreateByName(UUID tenantId, String name) {
         return profiles.findByName(tenantId, name).orElseGet(() -> {
-            DeviceProfile p = newProfile(tenantId, name, false);
-            try {
-                profiles.save(p);
-                return p;
-            } catch (DuplicateKeyException e) {
-                return profiles.findByName(tenantId, name).orElseThrow();
-            }
+            // Insert-if-absent rather than catching a duplicate: it may run inside the caller's transaction.
+            profiles.insertIfAbsent(newProfile(tenantId, name, false));
+            return profiles.findByName(tenantId, name).orElseThrow();
         });
     }
 

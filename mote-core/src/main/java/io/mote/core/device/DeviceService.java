@@ -88,6 +88,8 @@ public class DeviceService {
         Validation.optional("Device label", d.label(), 255);
         Validation.optional("Device type", d.type(), 255);
         DeviceCredentials normalized = creds == null ? null : validator.normalize(creds);
+        String oldCredentialsId = old == null ? null
+                : credentials.findByDevice(old.id().id()).map(DeviceCredentials::credentialsId).orElse(null);
         Device result = tx.execute(s -> {
             DeviceProfile profile = resolveProfile(tenantId, d);
             ObjectNode deviceData = deviceData(d.deviceData());
@@ -106,12 +108,17 @@ public class DeviceService {
             if (normalized != null) {
                 storeCredentials(saved, normalized);
             }
-            if (old != null) {
-                authCache.invalidateDevice(saved.id().id());
-            }
             return saved;
         });
+        // Only after commit: a look-up in between would otherwise cache what is being replaced.
+        if (oldCredentialsId != null) {
+            authCache.invalidate(oldCredentialsId);
+        }
+        if (normalized != null) {
+            authCache.invalidate(normalized.credentialsId());
+        }
         if (old != null) {
+            authCache.invalidateDevice(result.id().id());
             sessions.deviceUpdated(DeviceAuthCache.info(result));
         }
         return result;
@@ -215,8 +222,11 @@ public class DeviceService {
     public void delete(SecurityUser user, UUID id) {
         Access.require(user, Authority.TENANT_ADMIN);
         get(user, id);
-        credentials.findByDevice(id).ifPresent(c -> authCache.invalidate(c.credentialsId()));
+        String credentialsId = credentials.findByDevice(id).map(DeviceCredentials::credentialsId).orElse(null);
         tx.executeWithoutResult(s -> devices.delete(id));
+        if (credentialsId != null) {
+            authCache.invalidate(credentialsId);
+        }
         sessions.closeAll(id, "Device deleted");
     }
 
@@ -257,7 +267,12 @@ public class DeviceService {
         }
         Device d = get(user, c.deviceId().id());
         DeviceCredentials normalized = validator.normalize(c);
+        String oldCredentialsId = credentials.findByDevice(d.id().id()).map(DeviceCredentials::credentialsId).orElse(null);
         DeviceCredentials saved = tx.execute(s -> storeCredentials(d, normalized));
+        if (oldCredentialsId != null) {
+            authCache.invalidate(oldCredentialsId);
+        }
+        authCache.invalidate(saved.credentialsId());
         sessions.closeAll(d.id().id(), "Device credentials changed");
         return saved;
     }
@@ -273,10 +288,6 @@ public class DeviceService {
         } catch (DuplicateKeyException e) {
             throw MoteException.invalid("Device credentials are already assigned to another device!");
         }
-        if (old != null) {
-            authCache.invalidate(old.credentialsId());
-        }
-        authCache.invalidate(saved.credentialsId());
         return saved;
     }
 
