@@ -1,0 +1,32 @@
+package io.mote.bench;
+
+/**
+ * Load generators for a running Mote server: {@code java -jar mote-bench.jar <scenario> [--option value…]}.
+ * Every scenario talks to the server over its real protocols only, and stops by itself.
+ */
+public final class Bench {
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help")) {
+            System.out.println("""
+                    usage: java -jar mote-bench.jar <scenario> [--option value ...]
+                    scenarios:
+                      http-ingest   telemetry through the HTTP device API
+                        --url http://127.0.0.1:8080  --username tenant@mote.local  --password <pw>
+                        --devices 100  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
+                    options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
+            return;
+        }
+        BenchArgs options = new BenchArgs(args, 1);
+        switch (args[0]) {
+            case "http-ingest" -> HttpIngestLoad.run(options);
+            default -> {
+                System.err.println("unknown scenario " + args[0] + " (see --help)");
+                System.exit(2);
+            }
+        }
+    }
+
+    private Bench() {
+    }
+}

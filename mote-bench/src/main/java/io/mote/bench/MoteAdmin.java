@@ -1,0 +1,69 @@
+package io.mote.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+
+import io.mote.common.json.Json;
+
+/** The few REST calls a load run needs: log in and make sure its devices exist. */
+final class MoteAdmin {
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private String jwt;
+
+    MoteAdmin(String base) {
+        this.base = base;
+    }
+
+    void login(String username, String password) {
+        JsonNode r = call("POST", "/api/auth/login",
+                Json.write(Json.object().put("username", username).put("password", password)));
+        jwt = r.get("token").asString();
+    }
+
+    /** Creates the device with this access token unless a device of that name exists already. */
+    void ensureDevice(String name, String token) {
+        HttpResponse<String> found = send("GET", "/api/tenant/devices?deviceName="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8), null);
+        if (found.statusCode() == 200) {
+            return;
+        }
+        call("POST", "/api/device?accessToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8),
+                Json.write(Json.object().put("name", name).put("type", "bench")));
+    }
+
+    private JsonNode call(String method, String path, String body) {
+        HttpResponse<String> r = send(method, path, body);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return Json.parse(r.body());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (jwt != null) {
+            b.header("X-Authorization", "Bearer " + jwt);
+        }
+        try {
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
