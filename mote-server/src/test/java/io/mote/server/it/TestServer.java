@@ -10,6 +10,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.mote.server.MoteApplication;
+import io.mote.transport.mqtt.MqttTransportServer;
 
 /**
  * A real Mote server for integration tests, on free ports. By default it runs on the embedded
@@ -48,6 +49,8 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Path dataDir, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--mote.transport.mqtt.port=0",
+                "--mote.transport.mqtt.ssl-port=0",
                 "--mote.data-dir=" + dataDir.toAbsolutePath(),
                 "--mote.sysadmin.password=" + SYSADMIN_PASSWORD,
                 "--mote.tenant.password=" + TENANT_PASSWORD,
@@ -72,6 +75,16 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The bound plain MQTT port. */
+    public int mqttPort() {
+        return bean(MqttTransportServer.class).port();
+    }
+
+    /** The bound MQTT-over-TLS port. */
+    public int mqttSslPort() {
+        return bean(MqttTransportServer.class).sslPort();
     }
 
     public String baseUrl() {

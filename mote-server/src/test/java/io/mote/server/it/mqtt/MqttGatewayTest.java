@@ -1,0 +1,96 @@
+package io.mote.server.it.mqtt;
+
+import static io.mote.server.it.mqtt.MqttTestClients.json;
+import static io.mote.server.it.mqtt.MqttTestClients.next;
+import static io.mote.server.it.mqtt.MqttTestClients.publish;
+import static io.mote.server.it.mqtt.MqttTestClients.publishes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import io.mote.server.it.Api;
+import io.mote.server.it.TestServer;
+
+/** The gateway API: child devices, their telemetry and attributes, and routing updates and RPC to them. */
+class MqttGatewayTest {
+
+    private final Api anon = TestServer.shared().api();
+
+    @Test
+    void gatewayFlows() throws Exception {
+        Api.TestDevice gw = anon.newTenantWithDevice("gw");
+        Api tenant = gw.tenant();
+        String child = "Child " + UUID.randomUUID().toString().substring(0, 8);
+        Mqtt5BlockingClient c = MqttTestClients.v5Token(gw.token());
+        var in = publishes(c);
+        c.subscribeWith().topicFilter("v1/gateway/attributes").qos(MqttQos.AT_LEAST_ONCE).send();
+        c.subscribeWith().topicFilter("v1/gateway/rpc").qos(MqttQos.AT_LEAST_ONCE).send();
+        c.subscribeWith().topicFilter("v1/gateway/attributes/response").qos(MqttQos.AT_LEAST_ONCE).send();
+
+        publish(c, "v1/gateway/connect", "{\"device\":\"" + child + "\",\"type\":\"thermostat\"}");
+        JsonNode dev = tenant.get("/api/tenant/devices?deviceName=" + URLEncoder.encode(child, StandardCharsets.UTF_8)).ok();
+        assertThat(dev.get("type").asString()).isEqualTo("thermostat");
+        assertThat(dev.get("additionalInfo").get("lastConnectedGateway").asString()).isEqualTo(gw.id());
+        String childId = Api.id(dev);
+
+        publish(c, "v1/gateway/telemetry", "{\"" + child + "\":[{\"ts\":1700000000000,\"values\":{\"temp\":21}}]}");
+        JsonNode t = tenant.get("/api/plugins/telemetry/DEVICE/" + childId + "/values/timeseries?keys=temp").ok();
+        assertThat(t.get("temp").get(0).get("value").asString()).isEqualTo("21");
+        assertThat(t.get("temp").get(0).get("ts").asLong()).isEqualTo(1700000000000L);
+
+        publish(c, "v1/gateway/attributes", "{\"" + child + "\":{\"model\":\"T1000\"}}");
+        assertThat(tenant.get("/api/plugins/telemetry/DEVICE/" + childId + "/values/attributes/CLIENT_SCOPE").ok()
+                .get(0).get("value").asString()).isEqualTo("T1000");
+
+        // Shared attribute update of the child reaches the gateway.
+        tenant.post("/api/plugins/telemetry/DEVICE/" + childId + "/attributes/SHARED_SCOPE", "{\"setpoint\":19}").ok();
+        Mqtt5Publish m = next(in);
+        assertThat(m.getTopic().toString()).isEqualTo("v1/gateway/attributes");
+        assertThat(json(m).get("device").asString()).isEqualTo(child);
+        assertThat(json(m).get("data").get("setpoint").asInt()).isEqualTo(19);
+
+        // Attribute request: one key, then several.
+        publish(c, "v1/gateway/attributes/request", "{\"id\":5,\"device\":\"" + child + "\",\"client\":false,\"key\":\"setpoint\"}");
+        m = next(in);
+        assertThat(m.getTopic().toString()).isEqualTo("v1/gateway/attributes/response");
+        assertThat(json(m).get("id").asInt()).isEqualTo(5);
+        assertThat(json(m).get("device").asString()).isEqualTo(child);
+        assertThat(json(m).get("value").asInt()).isEqualTo(19);
+        publish(c, "v1/gateway/attributes/request", "{\"id\":6,\"device\":\"" + child + "\",\"client\":true,\"keys\":[\"model\"]}");
+        m = next(in);
+        assertThat(json(m).get("values").get("model").asString()).isEqualTo("T1000");
+
+        // RPC to the child through the gateway.
+        CompletableFuture<Api.Res> call = CompletableFuture.supplyAsync(() -> tenant.post("/api/rpc/twoway/" + childId,
+                "{\"method\":\"setTemp\",\"params\":{\"value\":20}}"));
+        m = next(in);
+        assertThat(m.getTopic().toString()).isEqualTo("v1/gateway/rpc");
+        JsonNode rpc = json(m);
+        assertThat(rpc.get("device").asString()).isEqualTo(child);
+        assertThat(rpc.get("data").get("method").asString()).isEqualTo("setTemp");
+        int id = rpc.get("data").get("id").asInt();
+        publish(c, "v1/gateway/rpc", "{\"device\":\"" + child + "\",\"id\":" + id + ",\"data\":{\"success\":true}}");
+        Api.Res answer = call.get(20, TimeUnit.SECONDS);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        assertThat(answer.json().get("success").asBoolean()).isTrue();
+
+        // Telemetry for a device never connected creates it too.
+        String auto = "Auto " + UUID.randomUUID().toString().substring(0, 8);
+        publish(c, "v1/gateway/telemetry", "{\"" + auto + "\":[{\"ts\":1700000000000,\"values\":{\"x\":1}}]}");
+        assertThat(tenant.get("/api/tenant/devices?deviceName=" + URLEncoder.encode(auto, StandardCharsets.UTF_8)).status())
+                .isEqualTo(200);
+
+        publish(c, "v1/gateway/disconnect", "{\"device\":\"" + child + "\"}");
+        c.disconnect();
+    }
+}
