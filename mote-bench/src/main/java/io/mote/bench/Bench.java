@@ -14,12 +14,17 @@ public final class Bench {
                       http-ingest   telemetry through the HTTP device API
                         --url http://127.0.0.1:8080  --username tenant@mote.local  --password <pw>
                         --devices 100  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
+                      mqtt-ingest   QoS 1 telemetry over MQTT, one connection per device, closed loop
+                        --url http://127.0.0.1:8080 (REST, to create devices)  --mqtt-host 127.0.0.1  --mqtt-port 1883
+                        --username tenant@mote.local  --password <pw>  --mqtt-version 3|5
+                        --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
         BenchArgs options = new BenchArgs(args, 1);
         switch (args[0]) {
             case "http-ingest" -> HttpIngestLoad.run(options);
+            case "mqtt-ingest" -> MqttIngestLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);

@@ -102,7 +102,7 @@ final class HttpIngestLoad {
     }
 
     /** A telemetry object of {@code keys} numeric values that change from request to request. */
-    private static String body(int keys, long n) {
+    static String body(int keys, long n) {
         StringBuilder sb = new StringBuilder(16 * keys + 2).append('{');
         for (int k = 0; k < keys; k++) {
             if (k > 0) {

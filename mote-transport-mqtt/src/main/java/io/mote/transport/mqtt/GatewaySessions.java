@@ -20,7 +20,6 @@ import io.mote.common.kv.AttributeKvEntry;
 import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
 import io.mote.transport.api.AttributesUpdate;
-import io.mote.transport.api.DeviceAttributes;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DevicePayloads;
 import io.mote.transport.api.DeviceSession;
@@ -323,10 +322,5 @@ final class GatewaySessions {
                 }
             });
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static DeviceAttributes none() {
-        return new DeviceAttributes(List.of(), List.of());
     }
 }

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -962,9 +961,5 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
                     password.getBytes(StandardCharsets.UTF_8));
             return same ? new Auth(a.device(), null) : BAD_PASSWORD;
         }
-    }
-
-    static Optional<String> nonEmpty(String s) {
-        return s == null || s.isEmpty() ? Optional.empty() : Optional.of(s);
     }
 }
