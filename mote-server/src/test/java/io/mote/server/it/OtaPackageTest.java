@@ -378,6 +378,23 @@ class OtaPackageTest {
     }
 
     @Test
+    void deletingAProfileDeletesItsPackages() {
+        Api tenant = anon.newTenant();
+        String profileId = Api.id(tenant.post("/api/deviceProfile",
+                Json.object().put("name", "p-" + UUID.randomUUID())).ok());
+        String fw = packageWithFile(tenant, profileId, "FIRMWARE", "f", "1", randomBytes(10, 15));
+        assignToProfile(tenant, profileId, "firmwareId", fw).ok();
+
+        // A new profile cannot start with another profile's package.
+        ObjectNode copy = Json.object().put("name", "copy-" + UUID.randomUUID());
+        copy.set("firmwareId", ref(fw));
+        assertError(tenant.post("/api/deviceProfile", copy), 400, "new device profile");
+
+        tenant.delete("/api/deviceProfile/" + profileId).ok();
+        assertThat(tenant.get("/api/otaPackage/" + fw).status()).isEqualTo(404);
+    }
+
+    @Test
     void assignmentIsChecked() {
         Api.TestDevice d = anon.newTenantWithDevice("otachk");
         Api tenant = d.tenant();
