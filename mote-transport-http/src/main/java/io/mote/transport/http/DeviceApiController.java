@@ -2,6 +2,8 @@ package io.mote.transport.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -225,7 +227,7 @@ public class DeviceApiController {
             String fileName = p.fileName() == null ? p.title() + "-" + p.version() : p.fileName();
             return ResponseEntity.ok()
                     .header(HttpHeaders.CONTENT_DISPOSITION,
-                            ContentDisposition.attachment().filename(fileName, java.nio.charset.StandardCharsets.UTF_8)
+                            ContentDisposition.attachment().filename(fileName, StandardCharsets.UTF_8)
                                     .build().toString())
                     .header("x-filename", fileName)
                     .contentType(mediaType(p.contentType()))
@@ -235,7 +237,7 @@ public class DeviceApiController {
     }
 
     /** Streams the package's bytes [offset, offset + length) a piece at a time. */
-    private void copyRange(OtaPackageRef p, long offset, long length, java.io.OutputStream out) throws IOException {
+    private void copyRange(OtaPackageRef p, long offset, long length, OutputStream out) throws IOException {
         long pos = offset;
         long end = offset + length;
         while (pos < end) {
@@ -289,7 +291,7 @@ public class DeviceApiController {
         } else if (body instanceof StreamingResponseBody s) {
             streaming = s;
         } else {
-            byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
             streaming = out -> out.write(bytes);
         }
         return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders()).body(streaming);
