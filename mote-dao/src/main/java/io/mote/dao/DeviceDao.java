@@ -64,6 +64,16 @@ public class DeviceDao {
         return jdbc.query("SELECT * FROM device WHERE device_profile_id = ?", MAPPER, profileId);
     }
 
+    /**
+     * Ids of the profile's devices that have no package of their own of the given kind ({@code firmware}
+     * or software), after {@code afterId} in id order: page through them with the last id seen.
+     */
+    public List<UUID> idsFollowingProfilePackage(UUID profileId, boolean firmware, UUID afterId, int limit) {
+        return jdbc.queryForList("SELECT id FROM device WHERE device_profile_id = ? AND "
+                + (firmware ? "firmware_id" : "software_id") + " IS NULL AND id > ? ORDER BY id LIMIT ?",
+                UUID.class, profileId, afterId, limit);
+    }
+
     /** Tenant devices, optionally of one customer and one type. */
     public PageData<Device> page(UUID tenantId, UUID customerId, String type, PageLink link) {
         PageQuery q = new PageQuery("device").eq("tenant_id", tenantId);

@@ -20,10 +20,12 @@ import io.mote.common.id.EntityId;
 import io.mote.common.id.EntityType;
 import io.mote.common.json.Json;
 import io.mote.core.Validation;
+import io.mote.core.ota.OtaPackageService;
 import io.mote.core.security.Access;
 import io.mote.core.security.SecurityUser;
 import io.mote.core.session.DeviceSessionRegistry;
 import io.mote.dao.DeviceProfileDao;
+import io.mote.transport.api.OtaPackageType;
 
 /**
  * Device profiles. The profile data (transport and provisioning configuration) is stored whole; its
@@ -39,10 +41,13 @@ public class DeviceProfileService {
     private final TransactionTemplate tx;
     private final TransportConfigurationValidator transportValidator;
     private final DeviceSessionRegistry sessions;
+    private final OtaPackageService ota;
 
     public DeviceProfileService(DeviceProfileDao profiles, TransactionTemplate tx,
-                                TransportConfigurationValidator transportValidator, DeviceSessionRegistry sessions) {
+                                TransportConfigurationValidator transportValidator, DeviceSessionRegistry sessions,
+                                OtaPackageService ota) {
         this.sessions = sessions;
+        this.ota = ota;
         this.profiles = profiles;
         this.tx = tx;
         this.transportValidator = transportValidator;
@@ -112,6 +117,14 @@ public class DeviceProfileService {
             }
             prov.put("provisionDeviceKey", provisionKey);
         }
+        if (old != null) {
+            // A new profile has no packages of its own yet to choose from.
+            ota.checkAssignable(tenantId, old.id().id(), p.firmwareId(), OtaPackageType.FIRMWARE);
+            ota.checkAssignable(tenantId, old.id().id(), p.softwareId(), OtaPackageType.SOFTWARE);
+        } else if (p.firmwareId() != null || p.softwareId() != null) {
+            throw MoteException.invalid("A new device profile cannot have firmware or software: "
+                    + "OTA packages belong to an existing profile");
+        }
         DeviceProfile saved = new DeviceProfile(
                 old == null ? new EntityId(EntityType.DEVICE_PROFILE, UUID.randomUUID()) : old.id(),
                 old == null ? System.currentTimeMillis() : old.createdTime(), new EntityId(EntityType.TENANT, tenantId),
@@ -130,6 +143,8 @@ public class DeviceProfileService {
         if (old != null) {
             // Connected devices apply a changed profile live (observations, topics, power mode).
             sessions.profileUpdated(saved.id().id());
+            // Devices without a package of their own follow the profile's.
+            ota.profileSaved(old, saved);
         }
         return saved;
     }

@@ -22,6 +22,7 @@ import io.mote.common.id.EntityId;
 import io.mote.common.id.EntityType;
 import io.mote.common.json.Json;
 import io.mote.core.Validation;
+import io.mote.core.ota.OtaPackageService;
 import io.mote.core.security.Access;
 import io.mote.core.security.SecurityUser;
 import io.mote.core.session.DeviceSessionRegistry;
@@ -30,6 +31,7 @@ import io.mote.dao.DeviceCredentialsDao;
 import io.mote.dao.DeviceDao;
 import io.mote.dao.DeviceProfileDao;
 import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.OtaPackageType;
 import io.mote.transport.api.TransportConfiguration;
 
 /**
@@ -51,12 +53,13 @@ public class DeviceService {
     private final DeviceSessionRegistry sessions;
     private final DeviceAuthCache authCache;
     private final TransactionTemplate tx;
+    private final OtaPackageService ota;
     private final SecureRandom random = new SecureRandom();
 
     public DeviceService(DeviceDao devices, DeviceProfileDao profileDao, DeviceProfileService profiles,
                          DeviceCredentialsDao credentials, CustomerDao customers, CredentialsValidator validator,
                          TransportConfigurationValidator transportValidator, DeviceSessionRegistry sessions,
-                         DeviceAuthCache authCache, TransactionTemplate tx) {
+                         DeviceAuthCache authCache, TransactionTemplate tx, OtaPackageService ota) {
         this.devices = devices;
         this.profileDao = profileDao;
         this.profiles = profiles;
@@ -67,6 +70,7 @@ public class DeviceService {
         this.sessions = sessions;
         this.authCache = authCache;
         this.tx = tx;
+        this.ota = ota;
     }
 
     /** Creates or updates a device; a new one gets an access token (the given one, or a random one). */
@@ -94,6 +98,8 @@ public class DeviceService {
             DeviceProfile profile = resolveProfile(tenantId, d);
             ObjectNode deviceData = deviceData(d.deviceData());
             transportValidator.validateDevice(profile.transportType(), deviceData.get("transportConfiguration"));
+            ota.checkAssignable(tenantId, profile.id().id(), d.firmwareId(), OtaPackageType.FIRMWARE);
+            ota.checkAssignable(tenantId, profile.id().id(), d.softwareId(), OtaPackageType.SOFTWARE);
             Device saved = new Device(old == null ? new EntityId(EntityType.DEVICE, UUID.randomUUID()) : old.id(),
                     old == null ? System.currentTimeMillis() : old.createdTime(),
                     new EntityId(EntityType.TENANT, tenantId),
@@ -121,6 +127,8 @@ public class DeviceService {
             authCache.invalidateDevice(result.id().id());
             sessions.deviceUpdated(DeviceAuthCache.info(result));
         }
+        // A new or changed firmware / software package reaches the device as shared attributes.
+        ota.deviceSaved(old, result);
         return result;
     }
 
@@ -133,7 +141,7 @@ public class DeviceService {
         Validation.optional("Device type", type, 255);
         return devices.findByName(gateway.tenantId(), name).map(DeviceAuthCache::info).orElseGet(() -> {
             try {
-                return tx.execute(s -> {
+                Device created = tx.execute(s -> {
                     DeviceProfile profile = type == null || type.isBlank()
                             ? profileDao.findDefault(gateway.tenantId()).orElseThrow()
                             : profiles.findOrCreateByName(gateway.tenantId(), type);
@@ -147,8 +155,10 @@ public class DeviceService {
                     devices.save(d);
                     storeCredentials(d, new DeviceCredentials(null, null, d.id(), CredentialsType.ACCESS_TOKEN,
                             newAccessToken(), null));
-                    return DeviceAuthCache.info(d);
+                    return d;
                 });
+                ota.deviceSaved(null, created);
+                return DeviceAuthCache.info(created);
             } catch (DuplicateKeyException e) {
                 // Created concurrently by another connection of the gateway.
                 return devices.findByName(gateway.tenantId(), name).map(DeviceAuthCache::info).orElseThrow();
