@@ -3,6 +3,8 @@ package io.mote.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -237,5 +239,35 @@ class ClaimTest {
         String token = "claim-" + UUID.randomUUID();
         f.tenant().createDevice(f.deviceName(), token);
         assertClaimRefused(userClaim(f.user(), f.deviceName(), "k"), "FAILURE");
+    }
+
+    /** On a server of its own: the configured default duration applies, and a claim survives a restart. */
+    @Test
+    void defaultDurationIsConfigurableAndClaimsSurviveRestarts() throws Exception {
+        Path dir = Files.createTempDirectory("mote-claim");
+        Fixture f;
+        String userJwt;
+        try (TestServer first = TestServer.start(dir, "--mote.claim.duration-ms=1")) {
+            Api api = first.api();
+            Api tenant = api.newTenant();
+            String token = "claim-" + UUID.randomUUID();
+            String name = "restart-" + UUID.randomUUID();
+            String deviceId = Api.id(tenant.createDevice(name, token));
+            String customerId = Api.id(tenant.post("/api/customer", Json.object().put("title", "C")).ok());
+            Api user = tenant.newCustomerUser(customerId);
+            f = new Fixture(tenant, token, deviceId, name, customerId, user);
+            userJwt = user.authToken();
+
+            api.post("/api/v1/" + token + "/claim", "{\"secretKey\":\"k\"}").okText();
+            Thread.sleep(50);
+            assertClaimRefused(userClaim(user, name, "k"), "FAILURE");
+            api.post("/api/v1/" + token + "/claim", "{\"secretKey\":\"k\",\"durationMs\":600000}").okText();
+        }
+        try (TestServer second = TestServer.start(dir)) {
+            Api user = second.api().withToken(userJwt);
+            JsonNode result = userClaim(user, f.deviceName(), "k").ok();
+            assertThat(result.get("response").asString()).isEqualTo("SUCCESS");
+            assertThat(result.get("device").get("customerId").get("id").asString()).isEqualTo(f.customerId());
+        }
     }
 }
