@@ -107,6 +107,24 @@ public class AttributesDao {
         return deleted;
     }
 
+    /** Inserts one attribute unless the key is already set; returns whether it was inserted. */
+    public boolean insertIfAbsent(UUID entityId, AttributeScope scope, KvEntry attribute, long ts) {
+        int keyId = dictionary.idOf(attribute.key());
+        return jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("""
+                    INSERT INTO attribute_kv (entity_id, scope, key, bool_v, str_v, long_v, dbl_v, json_v, last_update_ts)
+                    VALUES (?,?,?,?,?,?,?,?,?)
+                    ON CONFLICT (entity_id, scope, key) DO NOTHING
+                    """);
+            ps.setObject(1, entityId);
+            ps.setShort(2, (short) scope.ordinal());
+            ps.setInt(3, keyId);
+            KvColumns.set(ps, 4, attribute);
+            ps.setLong(9, ts);
+            return ps;
+        }) > 0;
+    }
+
     /** Attributes of a scope: the given keys, or all when {@code keys} is null. */
     public List<AttributeKvEntry> find(UUID entityId, AttributeScope scope, Collection<String> keys) {
         if (keys == null) {

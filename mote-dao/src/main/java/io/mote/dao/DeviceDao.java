@@ -86,6 +86,37 @@ public class DeviceDao {
         return q.search("name", link.textSearch()).fetch(jdbc, link, SORT, "created_time", MAPPER);
     }
 
+    /** Assigns the device to the customer only if it is assigned to none; returns whether it was. */
+    public boolean assignIfUnassigned(UUID deviceId, UUID customerId) {
+        return jdbc.update("UPDATE device SET customer_id = ? WHERE id = ? AND customer_id IS NULL",
+                customerId, deviceId) > 0;
+    }
+
+    // ---- claiming ----
+
+    /** A device's pending claim: the secret a user must present and when the claim expires. */
+    public record ClaimData(String secretKey, long expirationTime) {
+    }
+
+    /** Stores (or replaces) the device's pending claim. */
+    public void saveClaim(UUID deviceId, String secretKey, long expirationTime) {
+        jdbc.update("""
+                INSERT INTO device_claim (device_id, secret_key, expiration_time) VALUES (?,?,?)
+                ON CONFLICT (device_id) DO UPDATE SET secret_key = EXCLUDED.secret_key,
+                  expiration_time = EXCLUDED.expiration_time
+                """, deviceId, secretKey, expirationTime);
+    }
+
+    /** Removes the device's pending claim and returns it: each claim is tried once. */
+    public Optional<ClaimData> takeClaim(UUID deviceId) {
+        return jdbc.query("DELETE FROM device_claim WHERE device_id = ? RETURNING secret_key, expiration_time",
+                (rs, i) -> new ClaimData(rs.getString(1), rs.getLong(2)), deviceId).stream().findFirst();
+    }
+
+    public boolean deleteClaim(UUID deviceId) {
+        return jdbc.update("DELETE FROM device_claim WHERE device_id = ?", deviceId) > 0;
+    }
+
     public boolean delete(UUID id) {
         jdbc.update("DELETE FROM attribute_kv WHERE entity_id = ?", id);
         jdbc.update("DELETE FROM ts_kv_latest WHERE entity_id = ?", id);

@@ -106,15 +106,23 @@ public class DeviceProfileService {
         ObjectNode prov = (ObjectNode) data.get("provisionConfiguration");
         String provisionKey = p.provisionDeviceKey();
         if (provisionKey == null && prov.hasNonNull("provisionDeviceKey")) {
+            if (!prov.get("provisionDeviceKey").isString()) {
+                throw MoteException.invalid("provisionConfiguration.provisionDeviceKey must be a string");
+            }
             provisionKey = prov.get("provisionDeviceKey").asString();
         }
         if (provisionType == ProvisionType.DISABLED) {
+            // Nothing of an earlier configuration stays behind: no key, no secret.
             provisionKey = null;
+            prov.remove("provisionDeviceKey");
+            prov.putNull("provisionDeviceSecret");
         } else {
             Validation.required("Provision device key", provisionKey, 255);
-            if (!prov.hasNonNull("provisionDeviceSecret") || prov.get("provisionDeviceSecret").asString().isBlank()) {
+            JsonNode secret = prov.get("provisionDeviceSecret");
+            if (secret == null || !secret.isString() || secret.asString().isBlank()) {
                 throw MoteException.invalid("Provision device secret should be specified!");
             }
+            Validation.optional("Provision device secret", secret.asString(), 255);
             prov.put("provisionDeviceKey", provisionKey);
         }
         if (old != null) {
@@ -202,7 +210,17 @@ public class DeviceProfileService {
         }
     }
 
+    /**
+     * The whole profile, provisioning secret included: tenant administrators only, as in ThingsBoard;
+     * customer users read the short form ({@link #getInfo}).
+     */
     public DeviceProfile get(SecurityUser user, UUID id) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        return getInfo(user, id);
+    }
+
+    /** A profile for its short form; any user of the tenant. */
+    public DeviceProfile getInfo(SecurityUser user, UUID id) {
         DeviceProfile p = profiles.find(id).orElseThrow(MoteException::notFound);
         Access.checkTenant(user, p.tenantId());
         return p;
@@ -212,7 +230,14 @@ public class DeviceProfileService {
         return profiles.findDefault(Access.tenantOf(user)).orElseThrow(MoteException::notFound);
     }
 
+    /** Whole profiles, provisioning secrets included: tenant administrators only. */
     public PageData<DeviceProfile> page(SecurityUser user, PageLink link, TransportType transportType) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        return profiles.page(Access.tenantOf(user), link, transportType);
+    }
+
+    /** Profiles for their short form; any user of the tenant. */
+    public PageData<DeviceProfile> pageInfos(SecurityUser user, PageLink link, TransportType transportType) {
         Access.require(user, Authority.TENANT_ADMIN, Authority.CUSTOMER_USER);
         return profiles.page(Access.tenantOf(user), link, transportType);
     }

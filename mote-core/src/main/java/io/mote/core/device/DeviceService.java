@@ -1,10 +1,13 @@
 package io.mote.core.device;
 
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -275,16 +278,71 @@ public class DeviceService {
         if (c.deviceId() == null) {
             throw MoteException.invalid("Device credentials should be assigned to device!");
         }
-        Device d = get(user, c.deviceId().id());
+        return replaceCredentials(get(user, c.deviceId().id()), c);
+    }
+
+    /**
+     * Replaces the device's credentials (no access check: for the core's own callers). May run inside
+     * the caller's transaction; cached look-ups are dropped and live sessions closed once it commits.
+     */
+    public DeviceCredentials replaceCredentials(Device d, DeviceCredentials c) {
         DeviceCredentials normalized = validator.normalize(c);
         String oldCredentialsId = credentials.findByDevice(d.id().id()).map(DeviceCredentials::credentialsId).orElse(null);
         DeviceCredentials saved = tx.execute(s -> storeCredentials(d, normalized));
-        if (oldCredentialsId != null) {
-            authCache.invalidate(oldCredentialsId);
-        }
-        authCache.invalidate(saved.credentialsId());
-        sessions.closeAll(d.id().id(), "Device credentials changed");
+        afterCommit(() -> {
+            if (oldCredentialsId != null) {
+                authCache.invalidate(oldCredentialsId);
+            }
+            authCache.invalidate(saved.credentialsId());
+            sessions.closeAll(d.id().id(), "Device credentials changed");
+        });
         return saved;
+    }
+
+    /** The device's credentials (no access check: for the core's own callers). */
+    public Optional<DeviceCredentials> credentialsOf(UUID deviceId) {
+        return credentials.findByDevice(deviceId);
+    }
+
+    /**
+     * Creates a device of the given profile, in the profile's tenant, with the given credentials (no
+     * access check: for provisioning). May run inside the caller's transaction. Fails with a message
+     * when the name or the credentials are taken.
+     */
+    public DeviceCredentials createWithCredentials(DeviceProfile profile, String name, DeviceCredentials c) {
+        Validation.required("Device name", name, 255);
+        DeviceCredentials normalized = validator.normalize(c);
+        Device d = new Device(new EntityId(EntityType.DEVICE, UUID.randomUUID()), System.currentTimeMillis(),
+                profile.tenantId(), new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID), name, profile.name(),
+                null, profile.id(), deviceData(null), null, null, null);
+        DeviceCredentials saved = tx.execute(s -> {
+            try {
+                devices.save(d);
+            } catch (DuplicateKeyException e) {
+                throw MoteException.invalid("Device with such name already exists!");
+            }
+            return storeCredentials(d, normalized);
+        });
+        afterCommit(() -> {
+            authCache.invalidate(saved.credentialsId());
+            // A new device of a profile with an update package is told about it, as any created device is.
+            ota.deviceSaved(null, d);
+        });
+        return saved;
+    }
+
+    /** Runs the action once the current transaction commits, or now when there is none. */
+    private static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
     }
 
     private DeviceCredentials storeCredentials(Device device, DeviceCredentials c) {
@@ -301,7 +359,8 @@ public class DeviceService {
         return saved;
     }
 
-    private String newAccessToken() {
+    /** A random access token, as devices created without one get. */
+    public String newAccessToken() {
         char[] token = new char[20];
         for (int i = 0; i < token.length; i++) {
             token[i] = TOKEN_CHARS[random.nextInt(TOKEN_CHARS.length)];

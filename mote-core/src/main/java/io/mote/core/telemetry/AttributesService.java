@@ -62,6 +62,22 @@ public class AttributesService {
                 sessions.pushAttributes(deviceId, new AttributesUpdate(List.of(), deleted)));
     }
 
+    /**
+     * Sets one server- or client-side attribute unless it is already set; returns whether it was set.
+     * Atomic, so it can serve as a once-only marker.
+     */
+    public boolean saveIfAbsent(UUID entityId, AttributeScope scope, KvEntry attribute) {
+        if (scope == AttributeScope.SHARED_SCOPE) {
+            throw new IllegalArgumentException("Shared attributes are pushed to devices; use save");
+        }
+        long now = System.currentTimeMillis();
+        if (!dao.insertIfAbsent(entityId, scope, attribute, now)) {
+            return false;
+        }
+        subscriptions.onAttributes(entityId, scope, List.of(new AttributeKvEntry(attribute, now)));
+        return true;
+    }
+
     public List<AttributeKvEntry> find(UUID entityId, AttributeScope scope, Collection<String> keys) {
         return dao.find(entityId, scope, keys);
     }

@@ -173,6 +173,37 @@ public class DeviceApiController {
                 ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body((Object) answer)));
     }
 
+    /** The device allows a user to claim it: {@code {"secretKey","durationMs"}}, both optional. */
+    @PostMapping("/{token}/claim")
+    public CompletableFuture<ResponseEntity<Object>> claim(@PathVariable String token, HttpServletRequest request) {
+        DevicePayloads.ClaimRequest claim;
+        try {
+            claim = DevicePayloads.claimRequest(readBody(request));
+        } catch (MoteException e) {
+            return CompletableFuture.completedFuture(error(e));
+        }
+        return withDevice(token, d -> transport.claimDevice(d, claim.secretKey(), claim.durationMs())
+                .thenApply(v -> ok()));
+    }
+
+    /**
+     * Provisioning, without a token: answers 200 with {@code {"status":"SUCCESS","credentialsType",
+     * "credentialsValue"}} or {@code {"status":"NOT_FOUND"|"FAILURE","errorMsg"}}; 400 for a body that is
+     * not a provisioning request.
+     */
+    @PostMapping("/provision")
+    public CompletableFuture<ResponseEntity<Object>> provision(HttpServletRequest request) {
+        String body;
+        try {
+            body = new String(readBody(request), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (MoteException e) {
+            return CompletableFuture.completedFuture(error(e));
+        }
+        return transport.provision(body)
+                .thenApply(result -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body((Object) result.json()))
+                .exceptionally(err -> error(unwrap(err)));
+    }
+
     /**
      * The assigned firmware's file, whole or chunk {@code chunk} of {@code size} bytes; {@code title} and
      * {@code version} must name the assigned package exactly.
