@@ -31,6 +31,13 @@ final class PageQuery {
         return this;
     }
 
+    PageQuery in(String column, java.util.Collection<?> values) {
+        where.append(" AND ").append(column).append(" IN (")
+                .append(String.join(",", java.util.Collections.nCopies(values.size(), "?"))).append(")");
+        args.addAll(values);
+        return this;
+    }
+
     PageQuery search(String column, String text) {
         if (text != null) {
             where.append(" AND ").append(column).append(" ILIKE ? ESCAPE '\\'");
