@@ -92,7 +92,7 @@ public class DeviceService {
                 : credentials.findByDevice(old.id().id()).map(DeviceCredentials::credentialsId).orElse(null);
         Device result = tx.execute(s -> {
             DeviceProfile profile = resolveProfile(tenantId, d);
-            ObjectNode deviceData = deviceData(d.deviceData());
+            ObjectNode deviceData = deviceData(d.deviceData(), profile.transportType());
             transportValidator.validateDevice(profile.transportType(), deviceData.get("transportConfiguration"));
             Device saved = new Device(old == null ? new EntityId(EntityType.DEVICE, UUID.randomUUID()) : old.id(),
                     old == null ? System.currentTimeMillis() : old.createdTime(),
@@ -143,7 +143,7 @@ public class DeviceService {
                     Device d = new Device(new EntityId(EntityType.DEVICE, UUID.randomUUID()), System.currentTimeMillis(),
                             new EntityId(EntityType.TENANT, gateway.tenantId()),
                             new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID), name, profile.name(), null,
-                            profile.id(), deviceData(null), null, null, info);
+                            profile.id(), deviceData(null, profile.transportType()), null, null, info);
                     devices.save(d);
                     storeCredentials(d, new DeviceCredentials(null, null, d.id(), CredentialsType.ACCESS_TOKEN,
                             newAccessToken(), null));
@@ -181,14 +181,15 @@ public class DeviceService {
         return profileDao.findDefault(tenantId).orElseThrow(() -> MoteException.invalid("No default device profile"));
     }
 
-    private static ObjectNode deviceData(JsonNode given) {
+    /** The device data with defaults; a missing transport configuration takes the profile's transport type. */
+    private static ObjectNode deviceData(JsonNode given, io.mote.common.entity.TransportType transportType) {
         ObjectNode data = given == null || given.isNull() ? Json.object()
                 : DeviceProfileService.checkObject(given, "deviceData").deepCopy();
         if (!data.hasNonNull("configuration")) {
             data.putObject("configuration").put("type", "DEFAULT");
         }
         if (!data.hasNonNull("transportConfiguration")) {
-            data.putObject("transportConfiguration").put("type", "DEFAULT");
+            data.putObject("transportConfiguration").put("type", transportType.name());
         }
         return data;
     }

@@ -48,6 +48,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Path dataDir, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--mote.transport.lwm2m.port=0",
                 "--mote.data-dir=" + dataDir.toAbsolutePath(),
                 "--mote.sysadmin.password=" + SYSADMIN_PASSWORD,
                 "--mote.tenant.password=" + TENANT_PASSWORD,
@@ -72,6 +73,11 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The LwM2M server's bound UDP port. */
+    public int lwm2mPort() {
+        return context.getBean(io.mote.transport.lwm2m.Lwm2mTransport.class).port();
     }
 
     public String baseUrl() {
