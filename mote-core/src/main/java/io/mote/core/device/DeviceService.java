@@ -315,7 +315,7 @@ public class DeviceService {
         DeviceCredentials normalized = validator.normalize(c);
         Device d = new Device(new EntityId(EntityType.DEVICE, UUID.randomUUID()), System.currentTimeMillis(),
                 profile.tenantId(), new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID), name, profile.name(),
-                null, profile.id(), deviceData(null), null, null, null);
+                null, profile.id(), deviceData(null, profile.transportType()), null, null, null);
         DeviceCredentials saved = tx.execute(s -> {
             try {
                 devices.save(d);
