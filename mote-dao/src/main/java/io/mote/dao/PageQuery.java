@@ -31,6 +31,13 @@ final class PageQuery {
         return this;
     }
 
+    PageQuery in(String column, java.util.Collection<?> values) {
+        where.append(" AND ").append(column).append(" IN (")
+                .append(String.join(",", java.util.Collections.nCopies(values.size(), "?"))).append(")");
+        args.addAll(values);
+        return this;
+    }
+
     /** A condition without parameters, written by the caller (never from request input). */
     PageQuery condition(String sql) {
         where.append(" AND ").append(sql);

@@ -23,6 +23,7 @@ import io.mote.dao.DeviceDao;
 import io.mote.dao.DeviceProfileDao;
 import io.mote.dao.EmbeddedDatabase;
 import io.mote.dao.KeyDictionary;
+import io.mote.dao.ResourceDao;
 import io.mote.dao.OtaPackageDao;
 import io.mote.dao.RpcDao;
 import io.mote.dao.TenantDao;
@@ -126,6 +127,11 @@ public class DatabaseConfig {
     @Bean
     public DeviceCredentialsDao deviceCredentialsDao(JdbcTemplate jdbc) {
         return new DeviceCredentialsDao(jdbc);
+    }
+
+    @Bean
+    public ResourceDao resourceDao(JdbcTemplate jdbc) {
+        return new ResourceDao(jdbc);
     }
 
     @Bean

@@ -101,7 +101,7 @@ public class DeviceProfileService {
             data.putObject("configuration").put("type", "DEFAULT");
         }
         TransportType transport = transportType(p, data);
-        transportValidator.validateProfile(transport, data.get("transportConfiguration"));
+        transportValidator.validateProfile(tenantId, transport, data.get("transportConfiguration"));
         ProvisionType provisionType = provisionType(p, data);
         ObjectNode prov = (ObjectNode) data.get("provisionConfiguration");
         String provisionKey = p.provisionDeviceKey();

@@ -99,7 +99,7 @@ public class DeviceService {
                 : credentials.findByDevice(old.id().id()).map(DeviceCredentials::credentialsId).orElse(null);
         Device result = tx.execute(s -> {
             DeviceProfile profile = resolveProfile(tenantId, d);
-            ObjectNode deviceData = deviceData(d.deviceData());
+            ObjectNode deviceData = deviceData(d.deviceData(), profile.transportType());
             transportValidator.validateDevice(profile.transportType(), deviceData.get("transportConfiguration"));
             ota.checkAssignable(tenantId, profile.id().id(), d.firmwareId(), OtaPackageType.FIRMWARE);
             ota.checkAssignable(tenantId, profile.id().id(), d.softwareId(), OtaPackageType.SOFTWARE);
@@ -154,7 +154,7 @@ public class DeviceService {
                     Device d = new Device(new EntityId(EntityType.DEVICE, UUID.randomUUID()), System.currentTimeMillis(),
                             new EntityId(EntityType.TENANT, gateway.tenantId()),
                             new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID), name, profile.name(), null,
-                            profile.id(), deviceData(null), null, null, info);
+                            profile.id(), deviceData(null, profile.transportType()), null, null, info);
                     devices.save(d);
                     storeCredentials(d, new DeviceCredentials(null, null, d.id(), CredentialsType.ACCESS_TOKEN,
                             newAccessToken(), null));
@@ -194,14 +194,15 @@ public class DeviceService {
         return profileDao.findDefault(tenantId).orElseThrow(() -> MoteException.invalid("No default device profile"));
     }
 
-    private static ObjectNode deviceData(JsonNode given) {
+    /** The device data with defaults; a missing transport configuration takes the profile's transport type. */
+    private static ObjectNode deviceData(JsonNode given, io.mote.common.entity.TransportType transportType) {
         ObjectNode data = given == null || given.isNull() ? Json.object()
                 : DeviceProfileService.checkObject(given, "deviceData").deepCopy();
         if (!data.hasNonNull("configuration")) {
             data.putObject("configuration").put("type", "DEFAULT");
         }
         if (!data.hasNonNull("transportConfiguration")) {
-            data.putObject("transportConfiguration").put("type", "DEFAULT");
+            data.putObject("transportConfiguration").put("type", transportType.name());
         }
         return data;
     }
@@ -314,7 +315,7 @@ public class DeviceService {
         DeviceCredentials normalized = validator.normalize(c);
         Device d = new Device(new EntityId(EntityType.DEVICE, UUID.randomUUID()), System.currentTimeMillis(),
                 profile.tenantId(), new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID), name, profile.name(),
-                null, profile.id(), deviceData(null), null, null, null);
+                null, profile.id(), deviceData(null, profile.transportType()), null, null, null);
         DeviceCredentials saved = tx.execute(s -> {
             try {
                 devices.save(d);

@@ -1,6 +1,7 @@
 package io.mote.core.device;
 
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import org.springframework.stereotype.Component;
@@ -20,9 +21,23 @@ public class TransportConfigurationValidator {
     private final Map<TransportType, Consumer<JsonNode>> profileChecks = Map.of(
             TransportType.DEFAULT, tc -> { });
 
+    private final Lwm2mProfileValidator lwm2m;
+
+    public TransportConfigurationValidator(Lwm2mProfileValidator lwm2m) {
+        this.lwm2m = lwm2m;
+    }
+
     public void validateProfile(TransportType type, JsonNode transportConfiguration) {
+        validateProfile(null, type, transportConfiguration);
+    }
+
+    /** As {@link #validateProfile(TransportType, JsonNode)}; LWM2M paths are checked against the tenant's models. */
+    public void validateProfile(UUID tenantId, TransportType type, JsonNode transportConfiguration) {
         if (transportConfiguration == null || !transportConfiguration.isObject()) {
             throw MoteException.invalid("transportConfiguration must be a JSON object");
+        }
+        if (type == TransportType.LWM2M) {
+            lwm2m.validate(tenantId, transportConfiguration);
         }
         profileChecks.getOrDefault(type, tc -> { }).accept(transportConfiguration);
     }

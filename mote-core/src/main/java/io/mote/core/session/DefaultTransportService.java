@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
@@ -20,6 +21,7 @@ import io.mote.core.device.DeviceAuthCache;
 import io.mote.core.device.DeviceService;
 import io.mote.core.ota.OtaPackageService;
 import io.mote.core.provision.ProvisionService;
+import io.mote.core.resource.ResourceService;
 import io.mote.core.rpc.RpcService;
 import io.mote.core.telemetry.AttributesService;
 import io.mote.core.telemetry.TelemetryService;
@@ -27,6 +29,7 @@ import io.mote.transport.api.AuthenticatedDevice;
 import io.mote.transport.api.DeviceAttributes;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
+import io.mote.transport.api.Lwm2mModel;
 import io.mote.transport.api.OtaPackageRef;
 import io.mote.transport.api.OtaPackageType;
 import io.mote.transport.api.ProvisionResult;
@@ -51,11 +54,13 @@ public class DefaultTransportService implements TransportService {
     private final ProvisionService provisioning;
     private final OtaPackageService ota;
     private final DeviceService devices;
+    private final ResourceService resources;
 
     public DefaultTransportService(DeviceAuthCache auth, TelemetryService telemetry, AttributesService attributes,
                                    DeviceSessionRegistry sessions, @Qualifier("coreExecutor") ExecutorService executor,
                                    RpcService rpc, ClaimService claims, ProvisionService provisioning,
-                                   OtaPackageService ota, DeviceService devices) {
+                                   OtaPackageService ota, DeviceService devices, ResourceService resources) {
+        this.resources = resources;
         this.devices = devices;
         this.rpc = rpc;
         this.claims = claims;
@@ -143,5 +148,16 @@ public class DefaultTransportService implements TransportService {
     @Override
     public CompletableFuture<byte[]> otaData(UUID packageId, long offset, int length) {
         return CompletableFuture.supplyAsync(() -> ota.data(packageId, offset, length), executor);
+    }
+
+    @Override
+    public CompletableFuture<List<Lwm2mModel>> lwm2mModels(UUID tenantId) {
+        return CompletableFuture.supplyAsync(() -> resources.effective(tenantId).values().stream()
+                .map(m -> new Lwm2mModel(m.model().id, m.model().version, m.resource().data())).toList(), executor);
+    }
+
+    @Override
+    public void onLwm2mModelsChanged(Consumer<UUID> listener) {
+        resources.onModelsChanged(listener);
     }
 }

@@ -51,6 +51,7 @@ public final class TestServer implements AutoCloseable {
                 "--server.port=0",
                 "--mote.transport.mqtt.port=0",
                 "--mote.transport.mqtt.ssl-port=0",
+                "--mote.transport.lwm2m.port=0",
                 "--mote.data-dir=" + dataDir.toAbsolutePath(),
                 "--mote.sysadmin.password=" + SYSADMIN_PASSWORD,
                 "--mote.tenant.password=" + TENANT_PASSWORD,
@@ -85,6 +86,11 @@ public final class TestServer implements AutoCloseable {
     /** The bound MQTT-over-TLS port. */
     public int mqttSslPort() {
         return bean(MqttTransportServer.class).sslPort();
+    }
+
+    /** The LwM2M server's bound UDP port. */
+    public int lwm2mPort() {
+        return context.getBean(io.mote.transport.lwm2m.Lwm2mTransport.class).port();
     }
 
     public String baseUrl() {

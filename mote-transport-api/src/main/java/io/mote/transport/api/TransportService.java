@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import io.mote.common.entity.CredentialsType;
 import io.mote.common.kv.KvEntry;
@@ -79,4 +80,21 @@ public interface TransportService {
 
     /** Bytes [offset, offset + length) of a package's file; shorter at its end, empty past it. */
     CompletableFuture<byte[]> otaData(UUID packageId, long offset, int length);
+
+    // ---- LwM2M ----
+
+    /**
+     * The LwM2M object models a tenant's devices are served with: the system models, overridden by the
+     * tenant's own of the same object and version.
+     */
+    default CompletableFuture<List<Lwm2mModel>> lwm2mModels(UUID tenantId) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /**
+     * Registers a listener told the tenant whose LwM2M models changed (the null UUID
+     * {@code 13814000-1dd2-11b2-8080-808080808080}: the system models, so every tenant's).
+     */
+    default void onLwm2mModelsChanged(Consumer<UUID> listener) {
+    }
 }

@@ -1,0 +1,70 @@
+package io.mote.server.it.lwm2m;
+
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.mote.common.json.Json;
+import io.mote.server.it.Api;
+
+/** LWM2M device profiles and NO_SEC devices for the tests. */
+final class Profiles {
+
+    private Profiles() {
+    }
+
+    /** A transport configuration: {@code keys} path → key name; paths listed as attributes, telemetry, observed. */
+    static ObjectNode transport(Map<String, String> keys, String[] attributes, String[] telemetry, String[] observe,
+                                String strategy) {
+        ObjectNode tc = Json.object().put("type", "LWM2M");
+        ObjectNode oa = tc.putObject("observeAttr");
+        ObjectNode kn = oa.putObject("keyName");
+        keys.forEach(kn::put);
+        fill(oa.putArray("observe"), observe);
+        fill(oa.putArray("attribute"), attributes);
+        fill(oa.putArray("telemetry"), telemetry);
+        oa.putObject("attributeLwm2m");
+        oa.put("observeStrategy", strategy);
+        oa.put("initAttrTelAsObsStrategy", false);
+        tc.putArray("bootstrap");
+        tc.put("bootstrapServerUpdateEnable", false);
+        ObjectNode s = tc.putObject("clientLwM2mSettings");
+        s.put("clientOnlyObserveAfterConnect", 1).put("fwUpdateStrategy", 1).put("swUpdateStrategy", 1)
+                .put("useObject19ForOtaInfo", false).put("powerMode", "DRX").put("defaultObjectIDVer", "1.0");
+        return tc;
+    }
+
+    private static void fill(ArrayNode a, String[] paths) {
+        for (String p : paths) {
+            a.add(p);
+        }
+    }
+
+    static ObjectNode profile(String name, ObjectNode transport) {
+        ObjectNode p = Json.object().put("name", name).put("type", "DEFAULT").put("transportType", "LWM2M");
+        ObjectNode data = p.putObject("profileData");
+        data.putObject("configuration").put("type", "DEFAULT");
+        data.set("transportConfiguration", transport);
+        data.putObject("provisionConfiguration").put("type", "DISABLED");
+        return p;
+    }
+
+    /** Creates an LwM2M device with NO_SEC credentials naming {@code endpoint}; returns the device JSON. */
+    static JsonNode device(Api tenant, String name, String profileId, String endpoint) {
+        ObjectNode device = Json.object().put("name", name);
+        device.putObject("deviceProfileId").put("entityType", "DEVICE_PROFILE").put("id", profileId);
+        ObjectNode creds = Json.object().put("credentialsType", "LWM2M_CREDENTIALS").put("credentialsId", endpoint);
+        ObjectNode value = Json.object();
+        value.putObject("client").put("securityConfigClientMode", "NO_SEC").put("endpoint", endpoint);
+        ObjectNode bs = value.putObject("bootstrap");
+        bs.putObject("bootstrapServer").put("securityMode", "NO_SEC");
+        bs.putObject("lwm2mServer").put("securityMode", "NO_SEC");
+        creds.put("credentialsValue", Json.write(value));
+        ObjectNode body = Json.object();
+        body.set("device", device);
+        body.set("credentials", creds);
+        return tenant.post("/api/device-with-credentials", body).ok();
+    }
+}

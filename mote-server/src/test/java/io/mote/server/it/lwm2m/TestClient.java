@@ -1,0 +1,130 @@
+package io.mote.server.it.lwm2m;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.leshan.client.LeshanClient;
+import org.eclipse.leshan.client.LeshanClientBuilder;
+import org.eclipse.leshan.client.object.Security;
+import org.eclipse.leshan.client.object.Server;
+import org.eclipse.leshan.client.observer.LwM2mClientObserverAdapter;
+import org.eclipse.leshan.client.resource.BaseInstanceEnabler;
+import org.eclipse.leshan.client.resource.ObjectsInitializer;
+import org.eclipse.leshan.client.servers.LwM2mServer;
+import org.eclipse.leshan.core.LwM2mId;
+import org.eclipse.leshan.core.ResponseCode;
+import org.eclipse.leshan.core.model.ObjectLoader;
+import org.eclipse.leshan.core.model.ObjectModel;
+import org.eclipse.leshan.core.model.StaticModel;
+import org.eclipse.leshan.core.node.LwM2mResource;
+import org.eclipse.leshan.core.request.RegisterRequest;
+import org.eclipse.leshan.core.request.argument.Arguments;
+import org.eclipse.leshan.core.response.ExecuteResponse;
+import org.eclipse.leshan.core.response.ReadResponse;
+import org.eclipse.leshan.core.response.WriteResponse;
+
+/** A Leshan client in the test JVM: a Device object (3) whose battery level the test sets. */
+public final class TestClient implements AutoCloseable {
+
+    static final List<ObjectModel> MODELS = ObjectLoader.loadDefault();
+
+    /** The version of object 3 the client announces. */
+    static String deviceVersion() {
+        return MODELS.stream().filter(m -> m.id == 3).findFirst().orElseThrow().version;
+    }
+
+    public static class Device extends BaseInstanceEnabler {
+        volatile long battery = 75;
+
+        public Device() {
+        }
+
+        volatile String timezone = "+02";
+        volatile int reboots;
+
+        @Override
+        public ReadResponse read(LwM2mServer server, int resourceId) {
+            return switch (resourceId) {
+                case 0 -> ReadResponse.success(resourceId, "Mote Test Device");
+                case 1 -> ReadResponse.success(resourceId, "Model 500");
+                case 2 -> ReadResponse.success(resourceId, "SN-0001");
+                case 9 -> ReadResponse.success(resourceId, battery);
+                case 14 -> ReadResponse.success(resourceId, timezone);
+                case 16 -> ReadResponse.success(resourceId, "U");
+                default -> super.read(server, resourceId);
+            };
+        }
+
+        @Override
+        public WriteResponse write(LwM2mServer server, boolean replace, int resourceId, LwM2mResource value) {
+            if (resourceId == 14) {
+                timezone = (String) value.getValue();
+                fireResourceChange(14);
+                return WriteResponse.success();
+            }
+            return super.write(server, replace, resourceId, value);
+        }
+
+        @Override
+        public ExecuteResponse execute(LwM2mServer server, int resourceId, Arguments arguments) {
+            if (resourceId == 4) {
+                reboots++;
+                return ExecuteResponse.success();
+            }
+            return super.execute(server, resourceId, arguments);
+        }
+
+        void setBattery(long value) {
+            battery = value;
+            fireResourceChange(9);
+        }
+
+        @Override
+        public List<Integer> getAvailableResourceIds(ObjectModel model) {
+            return List.of(0, 1, 2, 4, 9, 14, 16);
+        }
+    }
+
+    final Device device = new Device();
+    final LeshanClient client;
+    final CompletableFuture<String> registered = new CompletableFuture<>();
+
+    TestClient(String endpoint, int port) {
+        ObjectsInitializer init = new ObjectsInitializer(new StaticModel(MODELS));
+        init.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://127.0.0.1:" + port, 123));
+        init.setInstancesForObject(LwM2mId.SERVER, new Server(123, 300));
+        init.setInstancesForObject(LwM2mId.DEVICE, device);
+        LeshanClientBuilder b = new LeshanClientBuilder(endpoint);
+        b.setObjects(init.createAll());
+        b.setEndpointsProviders(new org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider());
+        client = b.build();
+        client.addObserver(new LwM2mClientObserverAdapter() {
+            @Override
+            public void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String registrationId) {
+                registered.complete(registrationId);
+            }
+
+            @Override
+            public void onRegistrationFailure(LwM2mServer server, RegisterRequest request, ResponseCode code,
+                                              String message, Exception cause) {
+                registered.completeExceptionally(new IllegalStateException("registration refused: " + code));
+            }
+
+            @Override
+            public void onRegistrationTimeout(LwM2mServer server, RegisterRequest request) {
+                registered.completeExceptionally(new IllegalStateException("registration timed out"));
+            }
+        });
+        client.start();
+    }
+
+    String awaitRegistered() throws Exception {
+        return registered.get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        client.destroy(false);
+    }
+}

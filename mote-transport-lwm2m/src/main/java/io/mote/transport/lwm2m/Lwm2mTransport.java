@@ -1,0 +1,269 @@
+package io.mote.transport.lwm2m;
+
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.leshan.core.endpoint.Protocol;
+import org.eclipse.leshan.core.observation.CompositeObservation;
+import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.core.observation.SingleObservation;
+import org.eclipse.leshan.core.peer.LwM2mPeer;
+import org.eclipse.leshan.core.request.RegisterRequest;
+import org.eclipse.leshan.core.request.SendRequest;
+import org.eclipse.leshan.core.request.UplinkRequest;
+import org.eclipse.leshan.core.response.ObserveCompositeResponse;
+import org.eclipse.leshan.core.response.ObserveResponse;
+import org.eclipse.leshan.core.node.TimestampedLwM2mNodes;
+import org.eclipse.leshan.server.LeshanServer;
+import org.eclipse.leshan.server.LeshanServerBuilder;
+import org.eclipse.leshan.server.californium.endpoint.CaliforniumServerEndpointsProvider;
+import org.eclipse.leshan.server.californium.endpoint.coap.CoapServerProtocolProvider;
+import org.eclipse.leshan.server.observation.ObservationListener;
+import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
+import org.eclipse.leshan.server.registration.Registration;
+import org.eclipse.leshan.server.registration.RegistrationListener;
+import org.eclipse.leshan.server.registration.RegistrationUpdate;
+import org.eclipse.leshan.server.security.Authorization;
+import org.eclipse.leshan.server.security.Authorizer;
+import org.eclipse.leshan.server.send.SendListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+import io.mote.common.entity.CredentialsType;
+import io.mote.common.json.Json;
+import io.mote.transport.api.AuthenticatedDevice;
+import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.TransportService;
+
+/**
+ * The LwM2M server: Eclipse Leshan on plain CoAP. A client registers with its endpoint name, which must
+ * be the credentials id of a device with LwM2M "No Security" credentials; an unknown endpoint is refused
+ * (4.03). Each registration becomes a device session ({@link Lwm2mClient}) that maps the device profile
+ * onto reads, observations and writes, and carries RPC commands to the client.
+ */
+public class Lwm2mTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(Lwm2mTransport.class);
+
+    static final String TENANT = "tenantId";
+    static final String DEVICE = "deviceId";
+    static final String NAME = "deviceName";
+    static final String TYPE = "deviceType";
+    static final String PROFILE = "deviceProfileId";
+
+    private final TransportService transport;
+    private final Lwm2mTransportProperties props;
+    private final Lwm2mModelCache models;
+    private final Map<String, Lwm2mClient> clients = new ConcurrentHashMap<>();
+    private LeshanServer server;
+
+    public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props) {
+        this.transport = transport;
+        this.props = props;
+        this.models = new Lwm2mModelCache(transport, props.coreTimeoutMs());
+    }
+
+    public synchronized void start() {
+        CaliforniumServerEndpointsProvider.Builder endpoints =
+                new CaliforniumServerEndpointsProvider.Builder(new CoapServerProtocolProvider());
+        InetSocketAddress address = props.host() == null || props.host().isBlank()
+                ? new InetSocketAddress(props.port()) : new InetSocketAddress(props.host(), props.port());
+        endpoints.addEndpoint(address, Protocol.COAP);
+        // The secure endpoint (props.securePort(), DTLS with PSK/RPK/X.509) comes with the security work.
+        LeshanServerBuilder builder = new LeshanServerBuilder();
+        builder.setEndpointsProviders(endpoints.build());
+        builder.setRegistrationStore(new InMemoryRegistrationStore());
+        builder.setAuthorizer(new EndpointAuthorizer());
+        builder.setObjectModelProvider(models);
+        server = builder.build();
+        server.getRegistrationService().addListener(new Registrations());
+        server.getObservationService().addListener(new Observations());
+        server.getSendService().addListener(new Sends());
+        server.start();
+        log.info("LwM2M server listening on UDP port {}", port());
+    }
+
+    public synchronized void stop() {
+        if (server != null) {
+            clients.values().forEach(Lwm2mClient::close);
+            clients.clear();
+            server.destroy();
+            server = null;
+        }
+    }
+
+    /** The bound CoAP port. */
+    public int port() {
+        return server.getEndpoint(Protocol.COAP).getURI().getPort();
+    }
+
+    LeshanServer server() {
+        return server;
+    }
+
+    TransportService core() {
+        return transport;
+    }
+
+    Lwm2mTransportProperties props() {
+        return props;
+    }
+
+    /** The number of registered clients with a session. */
+    public int clientCount() {
+        return clients.size();
+    }
+
+    static UUID tenantOf(Registration r) {
+        String t = r.getApplicationData() == null ? null : r.getApplicationData().get(TENANT);
+        return t == null ? null : UUID.fromString(t);
+    }
+
+    static DeviceInfo deviceOf(Registration r) {
+        Map<String, String> d = r.getApplicationData();
+        return new DeviceInfo(UUID.fromString(d.get(TENANT)), UUID.fromString(d.get(DEVICE)), d.get(NAME), d.get(TYPE),
+                UUID.fromString(d.get(PROFILE)));
+    }
+
+    /** Admits a registration only for an endpoint that is a device's LwM2M credentials id. */
+    private final class EndpointAuthorizer implements Authorizer {
+        @Override
+        public Authorization isAuthorized(UplinkRequest<?> request, Registration registration, LwM2mPeer sender) {
+            if (!(request instanceof RegisterRequest register)) {
+                return registration == null ? Authorization.declined()
+                        : Authorization.approved(registration.getApplicationData());
+            }
+            String endpoint = register.getEndpointName();
+            try {
+                // Leshan's authorizer is synchronous; the look-up is served from the credentials cache, and the
+                // wait is bounded so a slow core refuses the registration rather than holding the thread.
+                Optional<AuthenticatedDevice> found = transport.authenticate(CredentialsType.LWM2M_CREDENTIALS, endpoint)
+                        .get(props.coreTimeoutMs(), TimeUnit.MILLISECONDS);
+                if (found.isEmpty()) {
+                    log.info("LwM2M registration of unknown endpoint '{}' refused", endpoint);
+                    return Authorization.declined();
+                }
+                if (!"NO_SEC".equals(securityMode(found.get().credentialsValue()))) {
+                    log.info("LwM2M endpoint '{}' has secure credentials but registered without DTLS; refused", endpoint);
+                    return Authorization.declined();
+                }
+                DeviceInfo d = found.get().device();
+                models.load(d.tenantId()).get(props.coreTimeoutMs(), TimeUnit.MILLISECONDS);
+                return Authorization.approved(Map.of(TENANT, d.tenantId().toString(), DEVICE, d.deviceId().toString(),
+                        NAME, d.deviceName(), TYPE, d.deviceType() == null ? "" : d.deviceType(),
+                        PROFILE, d.deviceProfileId().toString()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Authorization.declined();
+            } catch (Exception e) {
+                log.warn("LwM2M registration of '{}' refused: {}", endpoint, e.toString());
+                return Authorization.declined();
+            }
+        }
+    }
+
+    private static String securityMode(String credentialsValue) {
+        if (credentialsValue == null || credentialsValue.isBlank()) {
+            return "NO_SEC";
+        }
+        JsonNode v = Json.parse(credentialsValue);
+        return v.path("client").path("securityConfigClientMode").asString("NO_SEC");
+    }
+
+    private final class Registrations implements RegistrationListener {
+        @Override
+        public void registered(Registration registration, Registration previous, Collection<Observation> previousObservations) {
+            Lwm2mClient old = clients.remove(registration.getEndpoint());
+            if (old != null) {
+                old.close();
+            }
+            Lwm2mClient client = new Lwm2mClient(Lwm2mTransport.this, registration, deviceOf(registration));
+            clients.put(registration.getEndpoint(), client);
+            client.start();
+        }
+
+        @Override
+        public void updated(RegistrationUpdate update, Registration updated, Registration previous) {
+            Lwm2mClient client = clients.get(updated.getEndpoint());
+            if (client != null) {
+                client.updated(updated, previous);
+            }
+        }
+
+        @Override
+        public void unregistered(Registration registration, Collection<Observation> observations, boolean expired,
+                                 Registration newRegistration) {
+            if (newRegistration != null) {
+                return; // replaced by a new registration of the same endpoint: registered() takes over
+            }
+            Lwm2mClient client = clients.get(registration.getEndpoint());
+            if (client != null && client.registration().getId().equals(registration.getId())) {
+                clients.remove(registration.getEndpoint());
+                client.close();
+            }
+        }
+    }
+
+    private Lwm2mClient client(Registration registration) {
+        Lwm2mClient c = clients.get(registration.getEndpoint());
+        return c != null && c.registration().getId().equals(registration.getId()) ? c : null;
+    }
+
+    private final class Observations implements ObservationListener {
+        @Override
+        public void newObservation(Observation observation, Registration registration) {
+        }
+
+        @Override
+        public void cancelled(Observation observation) {
+        }
+
+        @Override
+        public void onResponse(SingleObservation observation, Registration registration, ObserveResponse response) {
+            Lwm2mClient c = client(registration);
+            if (c != null && response.isSuccess()) {
+                if (response.getTimestampedLwM2mNodes() != null && !response.getTimestampedLwM2mNodes().isEmpty()) {
+                    response.getTimestampedLwM2mNodes().forEach(n -> c.store(Map.of(observation.getPath(), n.getNode()),
+                            n.getTimestamp() == null ? System.currentTimeMillis() : n.getTimestamp().toEpochMilli()));
+                } else {
+                    c.store(Map.of(observation.getPath(), response.getContent()), System.currentTimeMillis());
+                }
+            }
+        }
+
+        @Override
+        public void onResponse(CompositeObservation observation, Registration registration,
+                               ObserveCompositeResponse response) {
+            Lwm2mClient c = client(registration);
+            if (c != null && response.isSuccess()) {
+                c.store(response.getContent(), System.currentTimeMillis());
+            }
+        }
+
+        @Override
+        public void onError(Observation observation, Registration registration, Exception error) {
+            log.debug("LwM2M notification of {} failed: {}", registration.getEndpoint(), error.toString());
+        }
+    }
+
+    private final class Sends implements SendListener {
+        @Override
+        public void dataReceived(Registration registration, TimestampedLwM2mNodes data, SendRequest request) {
+            Lwm2mClient c = client(registration);
+            if (c != null) {
+                c.store(data);
+            }
+        }
+
+        @Override
+        public void onError(Registration registration, String errorMessage, Exception error) {
+            log.debug("LwM2M Send of {} failed: {}", registration.getEndpoint(), errorMessage);
+        }
+    }
+}
