@@ -84,6 +84,51 @@ public class AttributesDao {
         });
     }
 
+    /** One attribute of one entity, for {@link #saveEach}. */
+    public record EntityAttribute(UUID entityId, KvEntry kv) {
+    }
+
+    /** Upserts one attribute per row, each of its own entity, in one batch (device state flushes). */
+    public void saveEach(AttributeScope scope, List<EntityAttribute> rows, long ts) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int[] keyIds = rows.stream().mapToInt(r -> dictionary.idOf(r.kv().key())).toArray();
+        jdbc.batchUpdate("""
+                INSERT INTO attribute_kv (entity_id, scope, key, bool_v, str_v, long_v, dbl_v, json_v, last_update_ts)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                ON CONFLICT (entity_id, scope, key) DO UPDATE SET bool_v = EXCLUDED.bool_v, str_v = EXCLUDED.str_v,
+                  long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, json_v = EXCLUDED.json_v,
+                  last_update_ts = EXCLUDED.last_update_ts
+                """, new BatchPreparedStatementSetter() {
+            @Override
+            public void setValues(PreparedStatement ps, int i) throws SQLException {
+                ps.setObject(1, rows.get(i).entityId());
+                ps.setShort(2, (short) scope.ordinal());
+                ps.setInt(3, keyIds[i]);
+                KvColumns.set(ps, 4, rows.get(i).kv());
+                ps.setLong(9, ts);
+            }
+
+            @Override
+            public int getBatchSize() {
+                return rows.size();
+            }
+        });
+    }
+
+    /** Every entity holding attribute {@code key} in the scope, with its value. */
+    public Map<UUID, KvEntry> findByKey(AttributeScope scope, String key) {
+        Map<UUID, KvEntry> out = new LinkedHashMap<>();
+        Optional<Integer> id = dictionary.find(key);
+        if (id.isEmpty()) {
+            return out;
+        }
+        jdbc.query("SELECT * FROM attribute_kv WHERE scope = ? AND key = ?", (RowCallbackHandler) rs ->
+                out.put(rs.getObject("entity_id", UUID.class), KvColumns.get(rs, key)), (short) scope.ordinal(), id.get());
+        return out;
+    }
+
     /** Deletes the given keys of many entities in one statement; returns, per entity, the keys that existed. */
     public Map<UUID, List<String>> deleteAll(Collection<UUID> entityIds, AttributeScope scope, Collection<String> keys) {
         Map<Integer, String> keyById = new LinkedHashMap<>();

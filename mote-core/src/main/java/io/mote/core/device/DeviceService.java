@@ -241,7 +241,7 @@ public class DeviceService {
         if (credentialsId != null) {
             authCache.invalidate(credentialsId);
         }
-        sessions.closeAll(id, "Device deleted");
+        sessions.deviceDeleted(id);
     }
 
     public Device assignToCustomer(SecurityUser user, UUID customerId, UUID deviceId) {

@@ -23,6 +23,7 @@ import io.mote.core.ota.OtaPackageService;
 import io.mote.core.provision.ProvisionService;
 import io.mote.core.resource.ResourceService;
 import io.mote.core.rpc.RpcService;
+import io.mote.core.state.DeviceStateService;
 import io.mote.core.telemetry.AttributesService;
 import io.mote.core.telemetry.TelemetryService;
 import io.mote.transport.api.AuthenticatedDevice;
@@ -55,11 +56,14 @@ public class DefaultTransportService implements TransportService {
     private final OtaPackageService ota;
     private final DeviceService devices;
     private final ResourceService resources;
+    private final DeviceStateService state;
 
     public DefaultTransportService(DeviceAuthCache auth, TelemetryService telemetry, AttributesService attributes,
                                    DeviceSessionRegistry sessions, @Qualifier("coreExecutor") ExecutorService executor,
                                    RpcService rpc, ClaimService claims, ProvisionService provisioning,
-                                   OtaPackageService ota, DeviceService devices, ResourceService resources) {
+                                   OtaPackageService ota, DeviceService devices, ResourceService resources,
+                                   DeviceStateService state) {
+        this.state = state;
         this.resources = resources;
         this.devices = devices;
         this.rpc = rpc;
@@ -80,11 +84,13 @@ public class DefaultTransportService implements TransportService {
 
     @Override
     public CompletableFuture<Void> postTelemetry(DeviceInfo device, List<TsKvEntry> entries) {
+        state.onActivity(device.deviceId());
         return telemetry.save(device.deviceId(), entries);
     }
 
     @Override
     public CompletableFuture<Void> postAttributes(DeviceInfo device, List<KvEntry> kvs) {
+        state.onActivity(device.deviceId());
         return CompletableFuture.runAsync(() -> attributes.save(EntityType.DEVICE, device.deviceId(),
                 AttributeScope.CLIENT_SCOPE, kvs), executor);
     }
@@ -92,6 +98,7 @@ public class DefaultTransportService implements TransportService {
     @Override
     public CompletableFuture<DeviceAttributes> getAttributes(DeviceInfo device, Collection<String> clientKeys,
                                                              Collection<String> sharedKeys) {
+        state.onActivity(device.deviceId());
         return CompletableFuture.supplyAsync(() -> {
             boolean all = clientKeys == null && sharedKeys == null;
             return new DeviceAttributes(
@@ -111,22 +118,30 @@ public class DefaultTransportService implements TransportService {
     }
 
     @Override
+    public void reportActivity(DeviceInfo device) {
+        state.onActivity(device.deviceId());
+    }
+
+    @Override
     public DeviceSession openSession(DeviceInfo device, SessionListener listener) {
         return sessions.open(device, listener);
     }
 
     @Override
     public CompletableFuture<Void> acknowledgeRpc(DeviceInfo device, int requestId) {
+        state.onActivity(device.deviceId());
         return CompletableFuture.runAsync(() -> rpc.onDelivered(device.deviceId(), requestId), executor);
     }
 
     @Override
     public CompletableFuture<Void> sendRpcResponse(DeviceInfo device, int requestId, String response) {
+        state.onActivity(device.deviceId());
         return CompletableFuture.runAsync(() -> rpc.onDeviceResponse(device.deviceId(), requestId, response), executor);
     }
 
     @Override
     public CompletableFuture<String> clientRpc(DeviceInfo device, String request) {
+        state.onActivity(device.deviceId());
         return rpc.clientRpc(device, request);
     }
 

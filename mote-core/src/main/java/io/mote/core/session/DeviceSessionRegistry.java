@@ -1,9 +1,11 @@
 package io.mote.core.session;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -24,6 +26,31 @@ public class DeviceSessionRegistry {
 
     private final Map<UUID, Set<Session>> byDevice = new ConcurrentHashMap<>();
     private volatile Consumer<UUID> rpcSubscribedHook = deviceId -> { };
+    private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+
+    /** Told when a device gets its first live session, loses its last one, or is deleted. */
+    public interface ConnectionListener {
+        void connected(DeviceInfo device);
+
+        void disconnected(UUID deviceId);
+
+        default void deleted(UUID deviceId) {
+        }
+    }
+
+    public void addConnectionListener(ConnectionListener listener) {
+        connectionListeners.add(listener);
+    }
+
+    private void fire(Consumer<ConnectionListener> event) {
+        for (ConnectionListener l : connectionListeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("Connection listener failed: {}", e.toString());
+            }
+        }
+    }
 
     /** Called with the device id whenever one of its sessions starts subscribing to RPC. */
     public void onRpcSubscribed(Consumer<UUID> hook) {
@@ -52,7 +79,18 @@ public class DeviceSessionRegistry {
 
     public DeviceSession open(DeviceInfo device, SessionListener listener) {
         Session s = new Session(UUID.randomUUID(), device, listener);
-        byDevice.computeIfAbsent(device.deviceId(), k -> ConcurrentHashMap.newKeySet()).add(s);
+        boolean[] first = {false};
+        byDevice.compute(device.deviceId(), (k, set) -> {
+            if (set == null) {
+                set = ConcurrentHashMap.newKeySet();
+                first[0] = true;
+            }
+            set.add(s);
+            return set;
+        });
+        if (first[0]) {
+            fire(l -> l.connected(device));
+        }
         return s;
     }
 
@@ -112,12 +150,19 @@ public class DeviceSessionRegistry {
         }
     }
 
+    /** The device was deleted: its sessions are closed and its state forgotten. */
+    public void deviceDeleted(UUID deviceId) {
+        fire(l -> l.deleted(deviceId));
+        closeAll(deviceId, "Device deleted");
+    }
+
     /** Closes every session of the device (it was deleted, or its credentials changed). */
     public void closeAll(UUID deviceId, String reason) {
         Set<Session> sessions = byDevice.remove(deviceId);
         if (sessions == null) {
             return;
         }
+        fire(l -> l.disconnected(deviceId));
         for (Session s : sessions) {
             try {
                 s.listener.onSessionClosed(reason);
@@ -165,10 +210,17 @@ public class DeviceSessionRegistry {
 
         @Override
         public void close() {
+            boolean[] last = {false};
             byDevice.computeIfPresent(device.deviceId(), (k, set) -> {
-                set.remove(this);
-                return set.isEmpty() ? null : set;
+                if (set.remove(this) && set.isEmpty()) {
+                    last[0] = true;
+                    return null;
+                }
+                return set;
             });
+            if (last[0]) {
+                fire(l -> l.disconnected(device.deviceId()));
+            }
         }
     }
 }

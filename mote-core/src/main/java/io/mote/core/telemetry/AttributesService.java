@@ -32,7 +32,27 @@ public class AttributesService {
         this.sessions = sessions;
     }
 
+    private final List<java.util.function.BiConsumer<UUID, Collection<String>>> serverKeyListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told the keys of a device's server-scope attributes that were saved or deleted through this service. */
+    public void onServerAttributesChanged(java.util.function.BiConsumer<UUID, Collection<String>> listener) {
+        serverKeyListeners.add(listener);
+    }
+
+    private void serverKeysChanged(EntityType entityType, UUID entityId, AttributeScope scope, Collection<String> keys) {
+        if (entityType == EntityType.DEVICE && scope == AttributeScope.SERVER_SCOPE && !keys.isEmpty()) {
+            serverKeyListeners.forEach(l -> l.accept(entityId, keys));
+        }
+    }
+
     public void save(EntityType entityType, UUID entityId, AttributeScope scope, List<KvEntry> attributes) {
+        saveQuietly(entityType, entityId, scope, attributes);
+        serverKeysChanged(entityType, entityId, scope, attributes.stream().map(KvEntry::key).toList());
+    }
+
+    /** Saves and tells subscribers and sessions, but not the server-attribute listeners (the device state writes this way). */
+    public void saveQuietly(EntityType entityType, UUID entityId, AttributeScope scope, List<KvEntry> attributes) {
         long now = System.currentTimeMillis();
         dao.save(entityId, scope, attributes, now);
         List<AttributeKvEntry> saved = attributes.stream().map(kv -> new AttributeKvEntry(kv, now)).toList();
@@ -88,6 +108,7 @@ public class AttributesService {
 
     public List<String> delete(EntityType entityType, UUID entityId, AttributeScope scope, Collection<String> keys) {
         List<String> deleted = dao.delete(entityId, scope, keys);
+        serverKeysChanged(entityType, entityId, scope, deleted);
         if (!deleted.isEmpty() && entityType == EntityType.DEVICE && scope == AttributeScope.SHARED_SCOPE) {
             sessions.pushAttributes(entityId, new AttributesUpdate(List.of(), deleted));
         }

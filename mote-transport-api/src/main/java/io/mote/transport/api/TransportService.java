@@ -47,6 +47,13 @@ public interface TransportService {
      */
     CompletableFuture<DeviceInfo> gatewayChild(DeviceInfo gateway, String deviceName, String deviceType);
 
+    /**
+     * The device showed a sign of life the other calls do not carry (an LwM2M registration update, a
+     * notification that maps to no key, a wake-up of a sleeping device). Cheap: kept in memory.
+     */
+    default void reportActivity(DeviceInfo device) {
+    }
+
     /** Registers a live session so the core can reach the device through the listener. */
     DeviceSession openSession(DeviceInfo device, SessionListener listener);
 

@@ -119,6 +119,11 @@ final class Lwm2mClient implements SessionListener {
         }
     }
 
+    /** A sign of life from the client: a registration update, a notification, a Send. */
+    void activity() {
+        owner.core().reportActivity(device);
+    }
+
     void close() {
         closed = true;
         DeviceSession s = session;

@@ -193,6 +193,7 @@ public class Lwm2mTransport {
             Lwm2mClient client = clients.get(updated.getEndpoint());
             if (client != null) {
                 client.updated(updated, previous);
+                client.activity();
             }
         }
 
@@ -227,6 +228,9 @@ public class Lwm2mTransport {
         @Override
         public void onResponse(SingleObservation observation, Registration registration, ObserveResponse response) {
             Lwm2mClient c = client(registration);
+            if (c != null) {
+                c.activity();
+            }
             if (c != null && response.isSuccess()) {
                 if (response.getTimestampedLwM2mNodes() != null && !response.getTimestampedLwM2mNodes().isEmpty()) {
                     response.getTimestampedLwM2mNodes().forEach(n -> c.store(Map.of(observation.getPath(), n.getNode()),
@@ -241,6 +245,9 @@ public class Lwm2mTransport {
         public void onResponse(CompositeObservation observation, Registration registration,
                                ObserveCompositeResponse response) {
             Lwm2mClient c = client(registration);
+            if (c != null) {
+                c.activity();
+            }
             if (c != null && response.isSuccess()) {
                 c.store(response.getContent(), System.currentTimeMillis());
             }
@@ -257,6 +264,7 @@ public class Lwm2mTransport {
         public void dataReceived(Registration registration, TimestampedLwM2mNodes data, SendRequest request) {
             Lwm2mClient c = client(registration);
             if (c != null) {
+                c.activity();
                 c.store(data);
             }
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import io.mote.server.it.Api;
+import io.mote.server.it.DeviceStateTest;
 import io.mote.server.it.TestServer;
 
 /** A real Leshan client registering over UDP: sessions, mapping of the profile, RPC commands. */
@@ -86,6 +87,24 @@ class Lwm2mTransportTest {
         await(ts, t -> t.path("batteryLevel").path(0).path("value").asString("").equals("75"));
         client.device.setBattery(42);
         await(ts, t -> t.path("batteryLevel").path(0).path("value").asString("").equals("42"));
+    }
+
+    @Test
+    void registrationAndDeregistrationAreTheDevicesState() throws Exception {
+        long before = System.currentTimeMillis();
+        register();
+        String server = "/api/plugins/telemetry/DEVICE/" + deviceId + "/values/attributes/SERVER_SCOPE";
+        JsonNode s = await(server, a -> DeviceStateTest.value(a, "active") != null);
+        assertThat(DeviceStateTest.value(s, "active").asBoolean()).isTrue();
+        assertThat(DeviceStateTest.value(s, "lastConnectTime").asLong()).isGreaterThanOrEqualTo(before);
+        long activity = DeviceStateTest.value(s, "lastActivityTime").asLong();
+        // A notification is activity.
+        Thread.sleep(20);
+        client.device.setBattery(43);
+        await(server, a -> DeviceStateTest.value(a, "lastActivityTime").asLong() > activity);
+        // Deregistering ends the session.
+        client.client.stop(true);
+        await(server, a -> DeviceStateTest.value(a, "lastDisconnectTime") != null);
     }
 
     @Test
