@@ -20,8 +20,9 @@ public class Lwm2mConfig {
             @Value("${mote.transport.lwm2m.port:5685}") int port,
             @Value("${mote.transport.lwm2m.secure-port:5686}") int securePort,
             @Value("${mote.transport.lwm2m.timeout:10000}") long timeoutMs,
-            @Value("${mote.transport.lwm2m.core-timeout:10000}") long coreTimeoutMs) {
-        return new Lwm2mTransportProperties(host, port, securePort, timeoutMs, coreTimeoutMs);
+            @Value("${mote.transport.lwm2m.core-timeout:10000}") long coreTimeoutMs,
+            @Value("${mote.transport.lwm2m.awake-time:93000}") long awakeTimeMs) {
+        return new Lwm2mTransportProperties(host, port, securePort, timeoutMs, coreTimeoutMs, awakeTimeMs);
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")

@@ -53,6 +53,7 @@ public final class TestServer implements AutoCloseable {
                 "--mote.transport.mqtt.ssl-port=0",
                 "--mote.transport.lwm2m.port=0",
                 "--mote.state.flush-interval=500",
+                "--mote.transport.lwm2m.awake-time=2000",
                 "--mote.data-dir=" + dataDir.toAbsolutePath(),
                 "--mote.sysadmin.password=" + SYSADMIN_PASSWORD,
                 "--mote.tenant.password=" + TENANT_PASSWORD,

@@ -11,11 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import org.eclipse.leshan.core.ResponseCode;
 import org.eclipse.leshan.core.link.DefaultLinkSerializer;
-import org.eclipse.leshan.core.link.Link;
-import org.eclipse.leshan.core.link.lwm2m.attributes.DefaultLwM2mAttributeParser;
-import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeSet;
 import org.eclipse.leshan.core.model.LwM2mModel;
 import org.eclipse.leshan.core.model.ResourceModel;
 import org.eclipse.leshan.core.node.LwM2mMultipleResource;
@@ -23,7 +19,6 @@ import org.eclipse.leshan.core.node.LwM2mNode;
 import org.eclipse.leshan.core.node.LwM2mObject;
 import org.eclipse.leshan.core.node.LwM2mObjectInstance;
 import org.eclipse.leshan.core.node.LwM2mPath;
-import org.eclipse.leshan.core.node.LwM2mResource;
 import org.eclipse.leshan.core.node.LwM2mResourceInstance;
 import org.eclipse.leshan.core.node.LwM2mSingleResource;
 import org.eclipse.leshan.core.node.ObjectLink;
@@ -35,13 +30,16 @@ import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.DownlinkRequest;
 import org.eclipse.leshan.core.request.ObserveCompositeRequest;
 import org.eclipse.leshan.core.request.ObserveRequest;
+import org.eclipse.leshan.core.request.ReadCompositeRequest;
 import org.eclipse.leshan.core.request.ReadRequest;
 import org.eclipse.leshan.core.request.WriteAttributesRequest;
 import org.eclipse.leshan.core.request.WriteRequest;
 import org.eclipse.leshan.core.response.LwM2mResponse;
 import org.eclipse.leshan.core.response.ObserveResponse;
+import org.eclipse.leshan.core.response.ReadCompositeResponse;
 import org.eclipse.leshan.core.response.ReadResponse;
 import org.eclipse.leshan.core.util.datatype.ULong;
+import org.eclipse.leshan.server.observation.ObservationService;
 import org.eclipse.leshan.server.registration.Registration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,14 +53,22 @@ import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
 import io.mote.transport.api.RpcRequest;
 import io.mote.transport.api.SessionListener;
+import io.mote.transport.lwm2m.rpc.Lwm2mDevice;
+import io.mote.transport.lwm2m.rpc.Lwm2mRpc;
+import io.mote.transport.lwm2m.rpc.Values;
+import io.mote.transport.lwm2m.rpc.WriteCommands;
 
 /**
  * One registered LwM2M client and its device session. On registration, and again whenever the device or
  * its profile changes, the profile is applied: mapped resources are read, notification attributes
  * written, observations started per the observe strategy; values from reads, notifications and Send are
  * stored as telemetry or client attributes under their key names.
+ *
+ * <p>A sleeping client (queue mode, or a PSM / eDRX power mode outside its window after an uplink) is not
+ * sent anything: RPC stays queued in the core and shared-attribute writes and profile changes wait here,
+ * until the client's next uplink wakes it.
  */
-final class Lwm2mClient implements SessionListener {
+final class Lwm2mClient implements SessionListener, Lwm2mDevice {
 
     private static final Logger log = LoggerFactory.getLogger(Lwm2mClient.class);
 
@@ -71,17 +77,22 @@ final class Lwm2mClient implements SessionListener {
     private volatile DeviceInfo device;
     private volatile DeviceSession session;
     private volatile Lwm2mProfile profile = Lwm2mProfile.EMPTY;
-    private final Lwm2mRpc rpc;
+    private final TransportLog transportLog;
     private volatile boolean closed;
+    private volatile long lastUplink = System.currentTimeMillis();
+    /** Shared attributes to write once the client wakes up: the newest value per key. */
+    private final Map<String, AttributeKvEntry> pendingWrites = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean profilePending;
 
     Lwm2mClient(Lwm2mTransport owner, Registration registration, DeviceInfo device) {
         this.owner = owner;
         this.registration = registration;
         this.device = device;
-        this.rpc = new Lwm2mRpc(this);
+        this.transportLog = new TransportLog(owner.core(), device, () -> profile.transportLog());
     }
 
-    Registration registration() {
+    @Override
+    public Registration registration() {
         return registration;
     }
 
@@ -100,7 +111,7 @@ final class Lwm2mClient implements SessionListener {
     void start() {
         session = owner.core().openSession(device, this);
         owner.core().postAttributes(device, registrationAttributes(registration));
-        loadProfile().whenComplete((v, e) -> {
+        loadProfile(true).whenComplete((v, e) -> {
             if (!closed) {
                 session.subscribeToAttributes(true);
                 session.subscribeToRpc(true);
@@ -111,6 +122,8 @@ final class Lwm2mClient implements SessionListener {
 
     void updated(Registration updated, Registration previous) {
         this.registration = updated;
+        log("Registration update: lifetime " + updated.getLifeTimeInSec() + " s, address "
+                + updated.getSocketAddress().getAddress().getHostAddress() + ":" + updated.getSocketAddress().getPort());
         if (!updated.getSocketAddress().equals(previous.getSocketAddress())
                 || !updated.getLifeTimeInSec().equals(previous.getLifeTimeInSec())
                 || !updated.getBindingMode().equals(previous.getBindingMode())) {
@@ -121,7 +134,53 @@ final class Lwm2mClient implements SessionListener {
 
     /** A sign of life from the client: a registration update, a notification, a Send. */
     void activity() {
+        boolean wasAsleep = !registration.usesQueueMode() && asleep();
+        lastUplink = System.currentTimeMillis();
         owner.core().reportActivity(device);
+        if (wasAsleep) {
+            awake();
+        }
+    }
+
+    /** The client woke up (queue mode: Leshan's presence service; PSM / eDRX: an uplink): deliver what waited. */
+    void awake() {
+        lastUplink = System.currentTimeMillis();
+        if (closed) {
+            return;
+        }
+        if (profilePending) {
+            profilePending = false;
+            loadProfile(false);
+        }
+        if (!pendingWrites.isEmpty()) {
+            List<AttributeKvEntry> writes = new ArrayList<>(pendingWrites.values());
+            writes.forEach(w -> pendingWrites.remove(w.key(), w));
+            writeShared(writes);
+        }
+        DeviceSession s = session;
+        if (s != null) {
+            s.subscribeToRpc(true); // offers the RPC queued while the client slept
+        }
+    }
+
+    /** Whether a request sent now would find the client asleep. */
+    boolean asleep() {
+        Registration r = registration;
+        if (r.usesQueueMode()) {
+            return !owner.server().getPresenceService().isClientAwake(r);
+        }
+        long window = profile.power().awakeWindowMs();
+        return window > 0 && System.currentTimeMillis() - lastUplink > window;
+    }
+
+    /** How long the server counts a queue-mode client awake after an uplink (ms). */
+    long awakeTimeMs() {
+        long window = profile.power().awakeWindowMs();
+        return window > 0 ? window : owner.props().awakeTimeMs();
+    }
+
+    void log(String line) {
+        transportLog.log(line);
     }
 
     void close() {
@@ -152,17 +211,27 @@ final class Lwm2mClient implements SessionListener {
 
     // ---- the profile ----
 
-    private java.util.concurrent.CompletableFuture<Void> loadProfile() {
+    private java.util.concurrent.CompletableFuture<Void> loadProfile(boolean registering) {
         return owner.core().transportConfiguration(device).thenAccept(tc -> {
             Lwm2mProfile next;
             try {
-                next = Lwm2mProfile.parse(tc.profile());
+                next = Lwm2mProfile.parse(tc.profile(), tc.device());
             } catch (RuntimeException e) {
                 log.warn("LwM2M profile of device {} is unreadable: {}", device.deviceId(), e.toString());
                 return;
             }
             Lwm2mProfile previous = profile;
             profile = next;
+            if (registering) {
+                log("Registered: endpoint " + registration.getEndpoint() + ", LwM2M " + registration.getLwM2mVersion()
+                        + ", binding " + registration.getBindingMode() + ", lifetime " + registration.getLifeTimeInSec()
+                        + " s, objects " + new DefaultLinkSerializer().serializeCoreLinkFormat(registration.getObjectLinks()));
+            }
+            if (!registering && asleep()) {
+                profilePending = true; // applied at the next wake-up
+                profile = previous;
+                return;
+            }
             apply(previous, next);
         }).exceptionally(e -> {
             log.warn("LwM2M profile of device {} could not be loaded: {}", device.deviceId(), e.toString());
@@ -173,7 +242,8 @@ final class Lwm2mClient implements SessionListener {
     @Override
     public void onDeviceUpdated(DeviceInfo updated) {
         this.device = updated;
-        loadProfile();
+        transportLog.device(updated);
+        loadProfile(false);
     }
 
     @Override
@@ -194,13 +264,28 @@ final class Lwm2mClient implements SessionListener {
     }
 
     private void apply(Lwm2mProfile old, Lwm2mProfile p) {
-        Set<String> mapped = new LinkedHashSet<>(p.attributes());
-        mapped.addAll(p.telemetry());
         Set<String> oldMapped = new LinkedHashSet<>(old.attributes());
         oldMapped.addAll(old.telemetry());
-        // Read what is mapped and not observed (an observation answers with the current value itself).
-        for (String path : mapped) {
+        // Read what is newly mapped and not observed (an observation answers with the current value itself).
+        List<String> toRead = new ArrayList<>();
+        for (String path : p.attributes().isEmpty() && p.telemetry().isEmpty() ? Set.<String>of() : union(p)) {
             if (supports(path, p) && !p.observe().contains(path) && !oldMapped.contains(path)) {
+                toRead.add(path);
+            }
+        }
+        if (p.initAttrTelAsObsStrategy() && p.composite()) {
+            // The initial reads follow the observe strategy: one Read-Composite for all, or one per object.
+            for (List<LwM2mPath> group : groups(toRead, p)) {
+                List<String> paths = group.stream().map(LwM2mPath::toString).toList();
+                send(new ReadCompositeRequest(ContentFormat.SENML_CBOR, ContentFormat.SENML_CBOR, paths),
+                        (ReadCompositeResponse r) -> {
+                            if (r.isSuccess()) {
+                                store(r.getContent(), System.currentTimeMillis());
+                            }
+                        });
+            }
+        } else {
+            for (String path : toRead) {
                 send(new ReadRequest(path), (ReadResponse r) -> {
                     if (r.isSuccess()) {
                         store(Map.of(new LwM2mPath(path), r.getContent()), System.currentTimeMillis());
@@ -213,47 +298,54 @@ final class Lwm2mClient implements SessionListener {
                 continue;
             }
             try {
-                send(new WriteAttributesRequest(e.getKey(), attributeSet(e.getValue())), r -> { });
+                send(new WriteAttributesRequest(e.getKey(), WriteCommands.attributeSet(e.getValue())), r -> { });
             } catch (RuntimeException ex) {
-                log.warn("LwM2M attributes of {} for {} are invalid: {}", e.getKey(), registration.getEndpoint(), ex.toString());
+                log("Attributes of " + e.getKey() + " are invalid: " + ex.getMessage());
             }
         }
         observe(old, p);
     }
 
-    static LwM2mAttributeSet attributeSet(tools.jackson.databind.JsonNode attrs) {
-        StringBuilder q = new StringBuilder();
-        for (Map.Entry<String, tools.jackson.databind.JsonNode> a : attrs.properties()) {
-            if (!q.isEmpty()) {
-                q.append('&');
-            }
-            q.append(a.getKey()).append('=').append(a.getValue().isString() ? a.getValue().asString() : a.getValue().toString());
+    private static Set<String> union(Lwm2mProfile p) {
+        Set<String> s = new LinkedHashSet<>(p.attributes());
+        s.addAll(p.telemetry());
+        return s;
+    }
+
+    /** Paths grouped per the observe strategy: all in one (COMPOSITE_ALL) or one group per object. */
+    private static java.util.Collection<List<LwM2mPath>> groups(List<String> paths, Lwm2mProfile p) {
+        Map<Integer, List<LwM2mPath>> groups = new LinkedHashMap<>();
+        for (String path : paths) {
+            LwM2mPath lp = new LwM2mPath(path);
+            int group = "COMPOSITE_BY_OBJECT".equals(p.observeStrategy()) ? lp.getObjectId() : -1;
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(lp);
         }
-        try {
-            return new LwM2mAttributeSet(new DefaultLwM2mAttributeParser().parseUriQuery(q.toString()));
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        return groups.values();
     }
 
     private void observe(Lwm2mProfile old, Lwm2mProfile p) {
         Set<Observation> current = owner.server().getObservationService().getObservations(registration);
         List<String> wanted = p.observe().stream().filter(path -> supports(path, p)).toList();
-        boolean single = "SINGLE".equals(p.observeStrategy());
+        boolean single = !p.composite();
+        boolean compositeChanged = !old.observe().equals(p.observe()) || !old.observeStrategy().equals(p.observeStrategy());
         Set<String> observedSingle = new LinkedHashSet<>();
+        boolean keepComposite = false;
         for (Observation o : current) {
             if (o instanceof SingleObservation so) {
                 String path = so.getPath().toString();
                 if (!single || !wanted.contains(path)) {
                     owner.server().getObservationService().cancelObservation(o);
+                    log("Observation of " + path + " cancelled");
                 } else {
                     observedSingle.add(path);
                 }
-            } else if (o instanceof CompositeObservation
-                    && (single || !old.observe().equals(p.observe()) || !old.observeStrategy().equals(p.observeStrategy()))) {
-                owner.server().getObservationService().cancelObservation(o);
-            } else if (o instanceof CompositeObservation) {
-                return; // unchanged composite observations stay
+            } else if (o instanceof CompositeObservation co) {
+                if (single || compositeChanged) {
+                    owner.server().getObservationService().cancelObservation(o);
+                    log("Composite observation of " + co.getPaths() + " cancelled");
+                } else {
+                    keepComposite = true;
+                }
             }
         }
         if (single) {
@@ -268,13 +360,10 @@ final class Lwm2mClient implements SessionListener {
             }
             return;
         }
-        Map<Integer, List<LwM2mPath>> groups = new LinkedHashMap<>();
-        for (String path : wanted) {
-            LwM2mPath lp = new LwM2mPath(path);
-            int group = "COMPOSITE_BY_OBJECT".equals(p.observeStrategy()) ? lp.getObjectId() : -1;
-            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(lp);
+        if (keepComposite || wanted.isEmpty()) {
+            return;
         }
-        for (List<LwM2mPath> paths : groups.values()) {
+        for (List<LwM2mPath> paths : groups(wanted, p)) {
             send(new ObserveCompositeRequest(ContentFormat.SENML_CBOR, ContentFormat.SENML_CBOR, paths), r -> {
                 if (r.isSuccess()) {
                     store(r.getContent(), System.currentTimeMillis());
@@ -381,9 +470,19 @@ final class Lwm2mClient implements SessionListener {
 
     @Override
     public void onAttributesUpdate(AttributesUpdate update) {
+        if (asleep()) {
+            update.updated().forEach(a -> pendingWrites.put(a.key(), a));
+            log("Client asleep: writing " + update.updated().stream().map(AttributeKvEntry::key).toList()
+                    + " when it wakes up");
+            return;
+        }
+        writeShared(update.updated());
+    }
+
+    private void writeShared(List<AttributeKvEntry> updated) {
         Lwm2mProfile p = profile;
-        LwM2mModel model = owner.server().getModelProvider().getObjectModel(registration);
-        for (AttributeKvEntry a : update.updated()) {
+        LwM2mModel model = model();
+        for (AttributeKvEntry a : updated) {
             String path = p.pathOf(a.key());
             if (path == null || !supports(path, p)) {
                 continue;
@@ -397,16 +496,11 @@ final class Lwm2mClient implements SessionListener {
                 continue;
             }
             try {
-                Object value = Lwm2mRpc.convert(rm.type, Lwm2mRpc.jsonOf(a.kv()));
+                Object value = Values.convert(rm.type, Json.MAPPER.valueToTree(a.kv().value()));
                 send(new WriteRequest(WriteRequest.Mode.REPLACE, null, lp,
-                        LwM2mSingleResource.newResource(lp.getResourceId(), value, rm.type)), r -> {
-                    if (r.isFailure()) {
-                        log.info("LwM2M write of {} to {} failed: {} {}", path, registration.getEndpoint(), r.getCode(),
-                                r.getErrorMessage());
-                    }
-                });
+                        LwM2mSingleResource.newResource(lp.getResourceId(), value, rm.type)), r -> { });
             } catch (RuntimeException e) {
-                log.info("Shared attribute {} cannot be written to {}: {}", a.key(), path, e.getMessage());
+                log("Shared attribute " + a.key() + " cannot be written to " + path + ": " + e.getMessage());
             }
         }
     }
@@ -415,34 +509,79 @@ final class Lwm2mClient implements SessionListener {
 
     @Override
     public boolean onRpcRequest(RpcRequest request) {
-        rpc.handle(request);
+        if (!Lwm2mRpc.known(request.method())) {
+            owner.core().acknowledgeRpc(device, request.id());
+            Lwm2mRpc.handle(this, request); // answers "unsupported" at once, awake or not
+            return true;
+        }
+        if (asleep()) {
+            log("Client asleep: RPC " + request.method() + " waits for its wake-up");
+            return false; // stays queued in the core until awake() subscribes again
+        }
+        owner.core().acknowledgeRpc(device, request.id());
+        log("RPC " + request.method() + " " + request.params());
+        Lwm2mRpc.handle(this, request);
         return true;
     }
 
-    /** Sends a request asynchronously; the callback runs on a Leshan thread and must not block. */
-    <T extends LwM2mResponse> void send(DownlinkRequest<T> request, java.util.function.Consumer<T> onResponse) {
-        send(request, onResponse, e -> log.debug("LwM2M {} to {} failed: {}", request.getClass().getSimpleName(),
-                registration.getEndpoint(), e.toString()));
+    @Override
+    public LwM2mModel model() {
+        return owner.server().getModelProvider().getObjectModel(registration);
     }
 
-    <T extends LwM2mResponse> void send(DownlinkRequest<T> request, java.util.function.Consumer<T> onResponse,
-                                        java.util.function.Consumer<Exception> onError) {
+    @Override
+    public String pathOfKey(String key) {
+        return profile.pathOf(key);
+    }
+
+    @Override
+    public ObservationService observations() {
+        return owner.server().getObservationService();
+    }
+
+    @Override
+    public void answer(int requestId, String json) {
+        log("RPC " + requestId + " answer: " + json);
+        owner.core().sendRpcResponse(device, requestId, json);
+    }
+
+    /** Sends a request asynchronously, logging it and its outcome; the callback runs on a Leshan thread. */
+    <T extends LwM2mResponse> void send(DownlinkRequest<T> request, java.util.function.Consumer<T> onResponse) {
+        send(request, onResponse, e -> { });
+    }
+
+    @Override
+    public <T extends LwM2mResponse> void send(DownlinkRequest<T> request, java.util.function.Consumer<T> onResponse,
+                                               java.util.function.Consumer<Exception> onError) {
+        String what = describe(request);
         if (closed) {
+            log(what + " not sent: the client is no longer registered");
             onError.accept(new IllegalStateException("the LwM2M client is no longer registered"));
             return;
         }
+        log(what);
         try {
-            owner.server().send(registration, request, owner.props().timeoutMs(), onResponse::accept, onError::accept);
+            owner.server().send(registration, request, owner.props().timeoutMs(), r -> {
+                log(what + " → " + r.getCode().getName() + (r.getErrorMessage() == null ? "" : ": " + r.getErrorMessage()));
+                onResponse.accept(r);
+            }, e -> {
+                log(what + " failed: " + e);
+                onError.accept(e);
+            });
         } catch (RuntimeException e) {
+            log(what + " failed: " + e);
             onError.accept(e);
         }
     }
 
-    static String code(ResponseCode code) {
-        return code.getName();
-    }
-
-    static String links(Link[] links) {
-        return new DefaultLinkSerializer().serializeCoreLinkFormat(links);
+    private static String describe(DownlinkRequest<?> request) {
+        String name = request.getClass().getSimpleName().replace("Request", "");
+        if (request instanceof org.eclipse.leshan.core.request.SimpleDownlinkRequest<?> simple) {
+            return name + " " + simple.getPath();
+        }
+        if (request instanceof org.eclipse.leshan.core.request.CompositeDownlinkRequest<?> composite) {
+            return name + " " + composite.getPaths();
+        }
+        return name;
     }
 }

@@ -8,58 +8,79 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 import io.mote.common.json.Json;
+import io.mote.transport.lwm2m.rpc.Paths;
 
 /**
- * The parts of an LWM2M profile's {@code observeAttr} the transport acts on, with paths stripped of their
- * object version ({@code /3_1.2/0/9} → {@code /3/0/9}); the versions are kept per object.
+ * The parts of an LWM2M profile the transport acts on: {@code observeAttr} with paths stripped of their
+ * object version ({@code /3_1.2/0/9} → {@code /3/0/9}; the versions are kept per object), and from
+ * {@code clientLwM2mSettings} the power mode with its timers (a device's own transport configuration
+ * overrides them) and the {@code transportLog} switch.
  */
 record Lwm2mProfile(Map<String, String> keyNames, Set<String> attributes, Set<String> telemetry, Set<String> observe,
-                    Map<String, JsonNode> attributeLwm2m, String observeStrategy, Map<Integer, String> versions) {
+                    Map<String, JsonNode> attributeLwm2m, String observeStrategy, boolean initAttrTelAsObsStrategy,
+                    Map<Integer, String> versions, Power power, boolean transportLog) {
 
-    static final Lwm2mProfile EMPTY = new Lwm2mProfile(Map.of(), Set.of(), Set.of(), Set.of(), Map.of(), "SINGLE", Map.of());
+    /** How a device sleeps: PSM and E_DRX devices are reachable only for a window after each uplink. */
+    record Power(String mode, long psmActivityTimer, long edrxCycle, long pagingTransmissionWindow) {
+        static final Power DRX = new Power("DRX", 0, 0, 0);
 
-    static Lwm2mProfile parse(String transportConfigurationJson) {
-        if (transportConfigurationJson == null || transportConfigurationJson.isBlank()) {
+        /** How long the device listens after an uplink, or 0 when it is always reachable. */
+        long awakeWindowMs() {
+            return switch (mode) {
+                case "PSM" -> psmActivityTimer > 0 ? psmActivityTimer : 10_000;
+                case "E_DRX" -> pagingTransmissionWindow > 0 ? pagingTransmissionWindow : 10_000;
+                default -> 0;
+            };
+        }
+
+        static Power of(JsonNode s, Power dflt) {
+            if (s == null || !s.isObject() || !s.path("powerMode").isString()) {
+                return dflt;
+            }
+            return new Power(s.path("powerMode").asString(), s.path("psmActivityTimer").asLong(0),
+                    s.path("edrxCycle").asLong(0), s.path("pagingTransmissionWindow").asLong(0));
+        }
+    }
+
+    static final Lwm2mProfile EMPTY = new Lwm2mProfile(Map.of(), Set.of(), Set.of(), Set.of(), Map.of(), "SINGLE", false,
+            Map.of(), Power.DRX, true);
+
+    /** The profile's transport configuration, with the device's own power settings (either may be null). */
+    static Lwm2mProfile parse(String profileJson, String deviceJson) {
+        if (profileJson == null || profileJson.isBlank()) {
             return EMPTY;
         }
-        JsonNode tc = Json.parse(transportConfigurationJson);
+        JsonNode tc = Json.parse(profileJson);
+        JsonNode settings = tc.path("clientLwM2mSettings");
+        Power power = Power.of(settings, Power.DRX);
+        if (deviceJson != null && !deviceJson.isBlank()) {
+            power = Power.of(Json.parse(deviceJson), power);
+        }
+        boolean log = settings.path("transportLog").asBoolean(true);
         JsonNode oa = tc.path("observeAttr");
         if (!oa.isObject()) {
-            return EMPTY;
+            return new Lwm2mProfile(Map.of(), Set.of(), Set.of(), Set.of(), Map.of(), "SINGLE", false, Map.of(), power, log);
         }
         Map<Integer, String> versions = new LinkedHashMap<>();
         Map<String, String> keyNames = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : oa.path("keyName").properties()) {
-            keyNames.put(strip(e.getKey(), versions), e.getValue().asString(""));
+            keyNames.put(Paths.strip(e.getKey(), versions), e.getValue().asString(""));
         }
         Map<String, JsonNode> attrs = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : oa.path("attributeLwm2m").properties()) {
-            attrs.put(strip(e.getKey(), versions), e.getValue());
+            attrs.put(Paths.strip(e.getKey(), versions), e.getValue());
         }
         return new Lwm2mProfile(keyNames, set(oa.path("attribute"), versions), set(oa.path("telemetry"), versions),
-                set(oa.path("observe"), versions), attrs, oa.path("observeStrategy").asString("SINGLE"), versions);
+                set(oa.path("observe"), versions), attrs, oa.path("observeStrategy").asString("SINGLE"),
+                oa.path("initAttrTelAsObsStrategy").asBoolean(false), versions, power, log);
     }
 
     private static Set<String> set(JsonNode array, Map<Integer, String> versions) {
         Set<String> s = new LinkedHashSet<>();
         for (JsonNode p : array) {
-            s.add(strip(p.asString(""), versions));
+            s.add(Paths.strip(p.asString(""), versions));
         }
         return s;
-    }
-
-    /** {@code /3_1.2/0/9} → {@code /3/0/9}, remembering that object 3 is used in version 1.2. */
-    static String strip(String path, Map<Integer, String> versions) {
-        String[] parts = path.startsWith("/") ? path.substring(1).split("/") : path.split("/");
-        String first = parts[0];
-        int us = first.indexOf('_');
-        if (us > 0) {
-            if (versions != null) {
-                versions.put(Integer.parseInt(first.substring(0, us)), first.substring(us + 1));
-            }
-            parts[0] = first.substring(0, us);
-        }
-        return "/" + String.join("/", parts);
     }
 
     /** The key name a resource's value is stored under, or null when the profile does not map it. */
@@ -75,5 +96,10 @@ record Lwm2mProfile(Map<String, String> keyNames, Set<String> attributes, Set<St
             }
         }
         return null;
+    }
+
+    /** Observations per the strategy: SINGLE none (one per path), COMPOSITE_ALL one group, COMPOSITE_BY_OBJECT one per object. */
+    boolean composite() {
+        return !"SINGLE".equals(observeStrategy);
     }
 }

@@ -24,6 +24,7 @@ import org.eclipse.leshan.server.LeshanServerBuilder;
 import org.eclipse.leshan.server.californium.endpoint.CaliforniumServerEndpointsProvider;
 import org.eclipse.leshan.server.californium.endpoint.coap.CoapServerProtocolProvider;
 import org.eclipse.leshan.server.observation.ObservationListener;
+import org.eclipse.leshan.server.queue.PresenceListener;
 import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
 import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.server.registration.RegistrationListener;
@@ -81,7 +82,28 @@ public class Lwm2mTransport {
         builder.setRegistrationStore(new InMemoryRegistrationStore());
         builder.setAuthorizer(new EndpointAuthorizer());
         builder.setObjectModelProvider(models);
+        builder.setClientAwakeTimeProvider(r -> {
+            Lwm2mClient c = clients.get(r.getEndpoint());
+            return (int) (c != null ? c.awakeTimeMs() : props.awakeTimeMs());
+        });
         server = builder.build();
+        server.getPresenceService().addListener(new PresenceListener() {
+            @Override
+            public void onAwake(Registration registration) {
+                Lwm2mClient c = client(registration);
+                if (c != null) {
+                    c.awake();
+                }
+            }
+
+            @Override
+            public void onSleeping(Registration registration) {
+                Lwm2mClient c = client(registration);
+                if (c != null) {
+                    c.log("Client went to sleep (queue mode)");
+                }
+            }
+        });
         server.getRegistrationService().addListener(new Registrations());
         server.getObservationService().addListener(new Observations());
         server.getSendService().addListener(new Sends());
@@ -206,6 +228,7 @@ public class Lwm2mTransport {
             Lwm2mClient client = clients.get(registration.getEndpoint());
             if (client != null && client.registration().getId().equals(registration.getId())) {
                 clients.remove(registration.getEndpoint());
+                client.log(expired ? "Registration expired" : "Deregistered");
                 client.close();
             }
         }

@@ -8,6 +8,9 @@ package io.mote.transport.lwm2m;
  * @param securePort      CoAPs (DTLS) port, reserved for the security issue (not bound yet)
  * @param timeoutMs       how long a request to a device may take before it is answered with an error
  * @param coreTimeoutMs   how long a registration may wait for the core (credentials, models)
+ * @param awakeTimeMs     how long a queue-mode client counts as awake after each uplink, unless its PSM or
+ *                        eDRX settings say otherwise
  */
-public record Lwm2mTransportProperties(String host, int port, int securePort, long timeoutMs, long coreTimeoutMs) {
+public record Lwm2mTransportProperties(String host, int port, int securePort, long timeoutMs, long coreTimeoutMs,
+                                       long awakeTimeMs) {
 }

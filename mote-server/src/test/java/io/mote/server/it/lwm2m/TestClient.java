@@ -11,6 +11,11 @@ import org.eclipse.leshan.client.object.Server;
 import org.eclipse.leshan.client.observer.LwM2mClientObserverAdapter;
 import org.eclipse.leshan.client.resource.BaseInstanceEnabler;
 import org.eclipse.leshan.client.resource.ObjectsInitializer;
+import org.eclipse.leshan.client.resource.SimpleInstanceEnabler;
+import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
+import org.eclipse.leshan.client.send.ManualDataSender;
+import org.eclipse.leshan.core.request.BindingMode;
+import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.client.servers.LwM2mServer;
 import org.eclipse.leshan.core.LwM2mId;
 import org.eclipse.leshan.core.ResponseCode;
@@ -27,7 +32,18 @@ import org.eclipse.leshan.core.response.WriteResponse;
 /** A Leshan client in the test JVM: a Device object (3) whose battery level the test sets. */
 public final class TestClient implements AutoCloseable {
 
-    static final List<ObjectModel> MODELS = ObjectLoader.loadDefault();
+    static final List<ObjectModel> MODELS = models();
+
+    /** Leshan's core models (0-7) and object 19 from the server's preloaded library. */
+    private static List<ObjectModel> models() {
+        List<ObjectModel> models = new java.util.ArrayList<>(ObjectLoader.loadDefault());
+        try (var in = TestClient.class.getResourceAsStream("/lwm2m-models/19.xml")) {
+            models.addAll(new org.eclipse.leshan.core.model.DDFFileParser().parse(in, "19.xml"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return models;
+    }
 
     /** The version of object 3 the client announces. */
     static String deviceVersion() {
@@ -42,9 +58,14 @@ public final class TestClient implements AutoCloseable {
 
         volatile String timezone = "+02";
         volatile int reboots;
+        /** Reads, writes and executes the server asked of this object. */
+        final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public ReadResponse read(LwM2mServer server, int resourceId) {
+            if (!server.isSystem()) {
+                requests.incrementAndGet();
+            }
             return switch (resourceId) {
                 case 0 -> ReadResponse.success(resourceId, "Mote Test Device");
                 case 1 -> ReadResponse.success(resourceId, "Model 500");
@@ -58,6 +79,7 @@ public final class TestClient implements AutoCloseable {
 
         @Override
         public WriteResponse write(LwM2mServer server, boolean replace, int resourceId, LwM2mResource value) {
+            requests.incrementAndGet();
             if (resourceId == 14) {
                 timezone = (String) value.getValue();
                 fireResourceChange(14);
@@ -68,6 +90,7 @@ public final class TestClient implements AutoCloseable {
 
         @Override
         public ExecuteResponse execute(LwM2mServer server, int resourceId, Arguments arguments) {
+            requests.incrementAndGet();
             if (resourceId == 4) {
                 reboots++;
                 return ExecuteResponse.success();
@@ -89,20 +112,45 @@ public final class TestClient implements AutoCloseable {
     final Device device = new Device();
     final LeshanClient client;
     final CompletableFuture<String> registered = new CompletableFuture<>();
+    final java.util.concurrent.atomic.AtomicInteger updates = new java.util.concurrent.atomic.AtomicInteger();
 
     TestClient(String endpoint, int port) {
+        this(endpoint, port, false, null);
+    }
+
+    /**
+     * A client of objects 0, 1, 3 and 19 (Binary App Data Container, instance 0); in queue mode when asked,
+     * preferring {@code format} for what it sends when given.
+     */
+    TestClient(String endpoint, int port, boolean queueMode, ContentFormat format) {
         ObjectsInitializer init = new ObjectsInitializer(new StaticModel(MODELS));
         init.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://127.0.0.1:" + port, 123));
-        init.setInstancesForObject(LwM2mId.SERVER, new Server(123, 300));
+        init.setInstancesForObject(LwM2mId.SERVER, queueMode
+                ? new Server(123, 300, java.util.EnumSet.of(BindingMode.U, BindingMode.Q), false, BindingMode.U)
+                : new Server(123, 300));
         init.setInstancesForObject(LwM2mId.DEVICE, device);
+        init.setClassForObject(19, SimpleInstanceEnabler.class);
+        init.setInstancesForObject(19, new SimpleInstanceEnabler(0));
         LeshanClientBuilder b = new LeshanClientBuilder(endpoint);
         b.setObjects(init.createAll());
+        DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
+        engine.setQueueMode(queueMode);
+        if (format != null) {
+            engine.setPreferredContentFormat(format);
+        }
+        b.setRegistrationEngineFactory(engine);
+        b.setDataSenders(new ManualDataSender());
         b.setEndpointsProviders(new org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider());
         client = b.build();
         client.addObserver(new LwM2mClientObserverAdapter() {
             @Override
             public void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String registrationId) {
                 registered.complete(registrationId);
+            }
+
+            @Override
+            public void onUpdateSuccess(LwM2mServer server, org.eclipse.leshan.core.request.UpdateRequest request) {
+                updates.incrementAndGet();
             }
 
             @Override
@@ -117,6 +165,25 @@ public final class TestClient implements AutoCloseable {
             }
         });
         client.start();
+    }
+
+    /** Sends the current values of {@code paths} with LwM2M 1.1 Send. */
+    void send(ContentFormat format, String... paths) throws Exception {
+        LwM2mServer server = client.getRegisteredServers().values().iterator().next();
+        var r = client.getSendService().sendData(server, format, List.of(paths), 10_000);
+        if (r == null || !r.isSuccess()) {
+            throw new IllegalStateException("Send failed: " + r);
+        }
+    }
+
+    /** The object 19 instance {@code id}, if the client has it. */
+    org.eclipse.leshan.client.resource.LwM2mInstanceEnabler app(int id) {
+        return ((org.eclipse.leshan.client.resource.ObjectEnabler) client.getObjectTree().getObjectEnabler(19)).getInstance(id);
+    }
+
+    /** Resource {@code resourceId} of object 19 instance {@code id} as the client holds it. */
+    org.eclipse.leshan.core.node.LwM2mNode appResource(int id, int resourceId) {
+        return app(id).read(LwM2mServer.SYSTEM, resourceId).getContent();
     }
 
     String awaitRegistered() throws Exception {

@@ -1,0 +1,81 @@
+package io.mote.transport.lwm2m.rpc;
+
+import java.util.List;
+
+import org.eclipse.leshan.core.model.ObjectModel;
+import org.eclipse.leshan.core.model.ResourceModel;
+import org.eclipse.leshan.core.node.LwM2mObjectInstance;
+import org.eclipse.leshan.core.node.LwM2mPath;
+import org.eclipse.leshan.core.node.LwM2mResource;
+import org.eclipse.leshan.core.request.CreateRequest;
+import org.eclipse.leshan.core.request.DeleteRequest;
+import org.eclipse.leshan.core.request.ExecuteRequest;
+import tools.jackson.databind.JsonNode;
+
+/** Execute a resource, Create and Delete object instances. */
+final class InstanceCommands {
+
+    private InstanceCommands() {
+    }
+
+    /** {@code {"id":"/3/0/4"}}, optionally {@code "value"}: the arguments text. */
+    static void execute(RpcCall c) {
+        String path = c.paths().target(c.params());
+        LwM2mPath lp = new LwM2mPath(path);
+        if (!lp.isResource()) {
+            throw Refused.badRequest("Execute needs a resource path (/object/instance/resource), got " + path);
+        }
+        ResourceModel rm = c.device().model().getResourceModel(lp.getObjectId(), lp.getResourceId());
+        if (rm == null) {
+            throw new Refused("NOT_FOUND", "Resource " + path + " is not defined by the object's model");
+        }
+        if (!rm.operations.isExecutable()) {
+            throw new Refused("METHOD_NOT_ALLOWED", "Resource " + path + " (" + rm.name + ") is not executable");
+        }
+        JsonNode args = c.params().get("value");
+        ExecuteRequest exec;
+        try {
+            exec = args == null || args.isNull() ? new ExecuteRequest(path)
+                    : new ExecuteRequest(path, args.isString() ? args.asString() : args.toString());
+        } catch (RuntimeException e) {
+            throw Refused.badRequest("Invalid Execute arguments " + args + ": " + e.getMessage());
+        }
+        c.device().send(exec, c::replyCode, c.failed());
+    }
+
+    /**
+     * {@code {"id":"/19","value":{"0":{"0":"00ad"}}}} (the client picks the instance id) or
+     * {@code {"id":"/19/1","value":{…}}}: the new instance's resources.
+     */
+    static void create(RpcCall c) {
+        LwM2mPath path = new LwM2mPath(c.paths().target(c.params()));
+        if (!path.isObject() && !path.isObjectInstance()) {
+            throw Refused.badRequest("Create applies to an object (/19) or a new object instance (/19/1), not " + path);
+        }
+        JsonNode value = c.params().get("value");
+        if (value == null) {
+            throw Refused.badRequest("params.value is missing: the new instance's resources {\"resourceId\": value, …}");
+        }
+        ObjectModel om = Values.object(c.device().model(), path.getObjectId());
+        if (!om.multiple) {
+            throw new Refused("METHOD_NOT_ALLOWED", "Object " + om.id + " (" + om.name + ") has a single instance");
+        }
+        List<LwM2mResource> resources = Values.resources(om, path.toString(), value);
+        CreateRequest create = path.isObject() ? new CreateRequest(path.getObjectId(), resources)
+                : new CreateRequest(path.getObjectId(), new LwM2mObjectInstance(path.getObjectInstanceId(), resources));
+        c.device().send(create, c::replyCode, c.failed());
+    }
+
+    /** {@code {"id":"/19/1"}}: object instances only, never the Device object's. */
+    static void delete(RpcCall c) {
+        String path = c.paths().target(c.params());
+        LwM2mPath lp = new LwM2mPath(path);
+        if (!lp.isObjectInstance()) {
+            throw Refused.badRequest("Delete applies to an object instance (/object/instance), not " + path);
+        }
+        if (lp.getObjectId() == 3) {
+            throw Refused.badRequest("The Device object instance " + path + " cannot be deleted");
+        }
+        c.device().send(new DeleteRequest(path), c::replyCode, c.failed());
+    }
+}

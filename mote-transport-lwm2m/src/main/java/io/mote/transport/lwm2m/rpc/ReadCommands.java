@@ -1,0 +1,25 @@
+package io.mote.transport.lwm2m.rpc;
+
+import java.util.List;
+
+import org.eclipse.leshan.core.request.ContentFormat;
+import org.eclipse.leshan.core.request.ReadCompositeRequest;
+import org.eclipse.leshan.core.request.ReadRequest;
+
+/** Read {@code {"id"|"key"}} and ReadComposite {@code {"ids"|"keys"}}. */
+final class ReadCommands {
+
+    private ReadCommands() {
+    }
+
+    static void read(RpcCall c) {
+        String path = c.paths().target(c.params());
+        c.device().send(new ReadRequest(path), r -> c.replyNode(r, r.getContent()), c.failed());
+    }
+
+    static void readComposite(RpcCall c) {
+        List<String> paths = c.paths().targets(c.params());
+        c.device().send(new ReadCompositeRequest(ContentFormat.SENML_CBOR, ContentFormat.SENML_CBOR, paths),
+                r -> c.replyValue(r, r.isSuccess() ? Values.compositeText(paths, r.getContent()) : null), c.failed());
+    }
+}

@@ -1,0 +1,64 @@
+package io.mote.transport.lwm2m.rpc;
+
+import java.util.function.Consumer;
+
+import org.eclipse.leshan.core.node.LwM2mNode;
+import org.eclipse.leshan.core.response.LwM2mResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.mote.common.json.Json;
+
+/**
+ * One RPC command on its way: its parameters, the client, and the answer in ThingsBoard's shape
+ * {@code {"result":"CONTENT","value":"…"}} or {@code {"result":"BAD_REQUEST","error":"…"}}.
+ */
+public record RpcCall(int id, String method, JsonNode params, Lwm2mDevice device, Paths paths) {
+
+    void reply(ObjectNode answer) {
+        device.answer(id, Json.write(answer));
+    }
+
+    /** The result code alone on success ({@code {"result":"CHANGED"}}), the failure otherwise. */
+    void replyCode(LwM2mResponse r) {
+        reply(r.isSuccess() ? value(r.getCode().getName(), null) : failure(r));
+    }
+
+    /** A node read from the client, as Leshan prints it. */
+    void replyNode(LwM2mResponse r, LwM2mNode node) {
+        reply(r.isSuccess() ? value(r.getCode().getName(), node == null ? null : Values.print(node)) : failure(r));
+    }
+
+    void replyValue(LwM2mResponse r, String value) {
+        reply(r.isSuccess() ? value(r.getCode().getName(), value) : failure(r));
+    }
+
+    void replyContent(String value) {
+        reply(value("CONTENT", value));
+    }
+
+    /** The error callback for {@link Lwm2mDevice#send}: the request could not be carried out. */
+    Consumer<Exception> failed() {
+        return e -> reply(error("INTERNAL_SERVER_ERROR", e.getMessage() == null ? e.toString() : e.getMessage()));
+    }
+
+    static ObjectNode value(String result, String value) {
+        ObjectNode o = Json.object().put("result", result);
+        if (value != null) {
+            o.put("value", value);
+        }
+        return o;
+    }
+
+    static ObjectNode failure(LwM2mResponse r) {
+        return error(r.getCode().getName(), r.getErrorMessage());
+    }
+
+    static ObjectNode error(String result, String message) {
+        ObjectNode o = Json.object().put("result", result);
+        if (message != null) {
+            o.put("error", message);
+        }
+        return o;
+    }
+}
