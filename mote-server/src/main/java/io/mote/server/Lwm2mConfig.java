@@ -21,8 +21,11 @@ public class Lwm2mConfig {
             @Value("${mote.transport.lwm2m.secure-port:5686}") int securePort,
             @Value("${mote.transport.lwm2m.timeout:10000}") long timeoutMs,
             @Value("${mote.transport.lwm2m.core-timeout:10000}") long coreTimeoutMs,
-            @Value("${mote.transport.lwm2m.awake-time:93000}") long awakeTimeMs) {
-        return new Lwm2mTransportProperties(host, port, securePort, timeoutMs, coreTimeoutMs, awakeTimeMs);
+            @Value("${mote.transport.lwm2m.awake-time:93000}") long awakeTimeMs,
+            @Value("${mote.transport.lwm2m.bootstrap.port:5687}") int bootstrapPort,
+            @Value("${mote.transport.lwm2m.bootstrap.secure-port:5688}") int bootstrapSecurePort) {
+        return new Lwm2mTransportProperties(host, port, securePort, timeoutMs, coreTimeoutMs, awakeTimeMs, bootstrapPort,
+                bootstrapSecurePort);
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")

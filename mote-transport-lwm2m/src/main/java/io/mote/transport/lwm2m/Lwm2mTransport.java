@@ -40,6 +40,7 @@ import io.mote.common.entity.CredentialsType;
 import io.mote.common.json.Json;
 import io.mote.transport.api.AuthenticatedDevice;
 import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.Lwm2mServerInfo;
 import io.mote.transport.api.TransportService;
 
 /**
@@ -48,7 +49,7 @@ import io.mote.transport.api.TransportService;
  * (4.03). Each registration becomes a device session ({@link Lwm2mClient}) that maps the device profile
  * onto reads, observations and writes, and carries RPC commands to the client.
  */
-public class Lwm2mTransport {
+public class Lwm2mTransport implements Lwm2mServerInfo {
 
     private static final Logger log = LoggerFactory.getLogger(Lwm2mTransport.class);
 
@@ -121,8 +122,30 @@ public class Lwm2mTransport {
     }
 
     /** The bound CoAP port. */
+    @Override
     public int port() {
         return server.getEndpoint(Protocol.COAP).getURI().getPort();
+    }
+
+    @Override
+    public String host() {
+        return props.host() == null ? "" : props.host();
+    }
+
+    /** The DTLS port as configured; the secure endpoint comes with the security work. */
+    @Override
+    public int securePort() {
+        return props.securePort();
+    }
+
+    @Override
+    public int bootstrapPort() {
+        return props.bootstrapPort();
+    }
+
+    @Override
+    public int bootstrapSecurePort() {
+        return props.bootstrapSecurePort();
     }
 
     LeshanServer server() {
