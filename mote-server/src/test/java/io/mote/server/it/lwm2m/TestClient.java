@@ -123,6 +123,11 @@ public final class TestClient implements AutoCloseable {
      * preferring {@code format} for what it sends when given.
      */
     TestClient(String endpoint, int port, boolean queueMode, ContentFormat format) {
+        this(endpoint, port, queueMode, format, false);
+    }
+
+    /** With {@code lwm2m10}, the client registers as an LwM2M 1.0 client ({@code lwm2m=1.0}). */
+    TestClient(String endpoint, int port, boolean queueMode, ContentFormat format, boolean lwm2m10) {
         ObjectsInitializer init = new ObjectsInitializer(new StaticModel(MODELS));
         init.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://127.0.0.1:" + port, 123));
         init.setInstancesForObject(LwM2mId.SERVER, queueMode
@@ -140,7 +145,8 @@ public final class TestClient implements AutoCloseable {
         }
         b.setRegistrationEngineFactory(engine);
         b.setDataSenders(new ManualDataSender());
-        b.setEndpointsProviders(new org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider());
+        b.setEndpointsProviders(lwm2m10 ? new Lwm2m10Endpoints()
+                : new org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider());
         client = b.build();
         client.addObserver(new LwM2mClientObserverAdapter() {
             @Override
@@ -193,5 +199,25 @@ public final class TestClient implements AutoCloseable {
     @Override
     public void close() {
         client.destroy(false);
+    }
+
+    /** Californium endpoints whose Register and Update requests announce LwM2M 1.0, as a 1.0 client sends them. */
+    static final class Lwm2m10Endpoints extends org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider {
+        @Override
+        public LwM2mServer createEndpoint(org.eclipse.leshan.client.servers.ServerInfo info, boolean clientInitiatedOnly,
+                                          List<java.security.cert.Certificate> trustStore,
+                                          org.eclipse.leshan.client.endpoint.ClientEndpointToolbox toolbox) {
+            LwM2mServer server = super.createEndpoint(info, clientInitiatedOnly, trustStore, toolbox);
+            getCoapServer().getEndpoints().forEach(ep -> ep.addInterceptor(new org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter() {
+                @Override
+                public void sendRequest(org.eclipse.californium.core.coap.Request request) {
+                    String q = request.getOptions().getUriQueryString();
+                    if (q != null && q.contains("lwm2m=1.1")) {
+                        request.getOptions().setUriQuery(q.replace("lwm2m=1.1", "lwm2m=1.0"));
+                    }
+                }
+            }));
+            return server;
+        }
     }
 }

@@ -24,7 +24,7 @@ final class ObserveCommands {
 
     static void observe(RpcCall c) {
         String path = c.paths().target(c.params());
-        c.device().send(new ObserveRequest(path), r -> c.replyNode(r, r.getContent()), c.failed());
+        c.device().send(new ObserveRequest(Paths.format(c.params()), path), r -> c.replyNode(r, r.getContent()), c.failed());
     }
 
     static void observeComposite(RpcCall c) {

@@ -78,6 +78,27 @@ public final class Paths {
         }
     }
 
+    /**
+     * The optional {@code contentFormat} ({@code TLV}, {@code JSON}, {@code SENML_JSON}, {@code SENML_CBOR},
+     * {@code CBOR}, {@code TEXT}, {@code OPAQUE}, or the numeric code) a Read, Observe or Write uses; null lets
+     * the server choose.
+     */
+    static org.eclipse.leshan.core.request.ContentFormat format(JsonNode params) {
+        JsonNode f = params.get("contentFormat");
+        if (f == null || f.isNull()) {
+            return null;
+        }
+        String name = f.asString("").trim();
+        org.eclipse.leshan.core.request.ContentFormat cf = f.isNumber()
+                ? org.eclipse.leshan.core.request.ContentFormat.fromCode(f.asInt())
+                : org.eclipse.leshan.core.request.ContentFormat.fromName(name);
+        if (cf == null || cf == org.eclipse.leshan.core.request.ContentFormat.LINK) {
+            throw Refused.badRequest("Unknown contentFormat '" + f.asString(f.toString())
+                    + "'; use TLV, JSON, SENML_JSON, SENML_CBOR, CBOR, TEXT or OPAQUE");
+        }
+        return cf;
+    }
+
     /** A path or a key ({@code WriteComposite}'s nodes may use either). */
     String pathOrKey(String s) {
         return s.contains("/") ? checked(s) : ofKey(s);

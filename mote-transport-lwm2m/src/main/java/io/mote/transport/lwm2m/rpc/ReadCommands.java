@@ -14,7 +14,7 @@ final class ReadCommands {
 
     static void read(RpcCall c) {
         String path = c.paths().target(c.params());
-        c.device().send(new ReadRequest(path), r -> c.replyNode(r, r.getContent()), c.failed());
+        c.device().send(new ReadRequest(Paths.format(c.params()), path), r -> c.replyNode(r, r.getContent()), c.failed());
     }
 
     static void readComposite(RpcCall c) {

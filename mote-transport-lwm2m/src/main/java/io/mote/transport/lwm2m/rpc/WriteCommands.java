@@ -44,7 +44,7 @@ public final class WriteCommands {
             throw Refused.badRequest("WriteUpdate applies to an object instance or a resource, not " + path);
         }
         LwM2mNode node = Values.writeNode(c.device().model(), path, value);
-        c.device().send(new WriteRequest(mode, null, path, node), c::replyCode, c.failed());
+        c.device().send(new WriteRequest(mode, Paths.format(c.params()), path, node), c::replyCode, c.failed());
     }
 
     /** {@code {"nodes":{"/3/0/14":"+04","defaultMinimumPeriod":100}}}: paths or key names to values, written at once. */
