@@ -48,6 +48,8 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Path dataDir, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--mote.transport.coap.port=0",
+                "--mote.transport.coap.dtls-port=0",
                 "--mote.data-dir=" + dataDir.toAbsolutePath(),
                 "--mote.sysadmin.password=" + SYSADMIN_PASSWORD,
                 "--mote.tenant.password=" + TENANT_PASSWORD,
@@ -72,6 +74,16 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The bound CoAP port. */
+    public int coapPort() {
+        return bean(io.mote.transport.coap.CoapTransportServer.class).port();
+    }
+
+    /** The bound CoAP over DTLS port. */
+    public int coapDtlsPort() {
+        return bean(io.mote.transport.coap.CoapTransportServer.class).dtlsPort();
     }
 
     public String baseUrl() {
