@@ -23,6 +23,7 @@ final class Coap {
         CONFIG.set(CoapConfig.MAX_MESSAGE_SIZE, 1024);
         CONFIG.set(CoapConfig.ACK_TIMEOUT, 1, TimeUnit.SECONDS);
         CONFIG.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
+        CONFIG.set(DtlsConfig.DTLS_VERIFY_SERVER_CERTIFICATES_SUBJECT, false);
         Configuration.setStandard(CONFIG);
     }
 
