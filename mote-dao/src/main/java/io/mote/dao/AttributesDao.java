@@ -4,12 +4,15 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 import io.mote.common.kv.AttributeKvEntry;
 import io.mote.common.kv.AttributeScope;
@@ -49,6 +52,77 @@ public class AttributesDao {
                 return attributes.size();
             }
         });
+    }
+
+    /** Upserts the same attributes on many entities in one batch. */
+    public void saveAll(List<UUID> entityIds, AttributeScope scope, List<KvEntry> attributes, long ts) {
+        if (entityIds.isEmpty() || attributes.isEmpty()) {
+            return;
+        }
+        int[] keyIds = attributes.stream().mapToInt(a -> dictionary.idOf(a.key())).toArray();
+        int perEntity = attributes.size();
+        jdbc.batchUpdate("""
+                INSERT INTO attribute_kv (entity_id, scope, key, bool_v, str_v, long_v, dbl_v, json_v, last_update_ts)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                ON CONFLICT (entity_id, scope, key) DO UPDATE SET bool_v = EXCLUDED.bool_v, str_v = EXCLUDED.str_v,
+                  long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, json_v = EXCLUDED.json_v,
+                  last_update_ts = EXCLUDED.last_update_ts
+                """, new BatchPreparedStatementSetter() {
+            @Override
+            public void setValues(PreparedStatement ps, int i) throws SQLException {
+                ps.setObject(1, entityIds.get(i / perEntity));
+                ps.setShort(2, (short) scope.ordinal());
+                ps.setInt(3, keyIds[i % perEntity]);
+                KvColumns.set(ps, 4, attributes.get(i % perEntity));
+                ps.setLong(9, ts);
+            }
+
+            @Override
+            public int getBatchSize() {
+                return entityIds.size() * perEntity;
+            }
+        });
+    }
+
+    /** Deletes the given keys of many entities in one statement; returns, per entity, the keys that existed. */
+    public Map<UUID, List<String>> deleteAll(Collection<UUID> entityIds, AttributeScope scope, Collection<String> keys) {
+        Map<Integer, String> keyById = new LinkedHashMap<>();
+        for (String key : keys) {
+            dictionary.find(key).ifPresent(id -> keyById.put(id, key));
+        }
+        Map<UUID, List<String>> deleted = new LinkedHashMap<>();
+        if (entityIds.isEmpty() || keyById.isEmpty()) {
+            return deleted;
+        }
+        jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement(
+                    "DELETE FROM attribute_kv WHERE entity_id = ANY (?) AND scope = ? AND key = ANY (?) RETURNING entity_id, key");
+            ps.setArray(1, con.createArrayOf("uuid", entityIds.toArray()));
+            ps.setShort(2, (short) scope.ordinal());
+            ps.setArray(3, con.createArrayOf("integer", keyById.keySet().toArray()));
+            return ps;
+        }, (RowCallbackHandler) rs -> {
+            deleted.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>()).add(keyById.get(rs.getInt(2)));
+        });
+        return deleted;
+    }
+
+    /** Inserts one attribute unless the key is already set; returns whether it was inserted. */
+    public boolean insertIfAbsent(UUID entityId, AttributeScope scope, KvEntry attribute, long ts) {
+        int keyId = dictionary.idOf(attribute.key());
+        return jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("""
+                    INSERT INTO attribute_kv (entity_id, scope, key, bool_v, str_v, long_v, dbl_v, json_v, last_update_ts)
+                    VALUES (?,?,?,?,?,?,?,?,?)
+                    ON CONFLICT (entity_id, scope, key) DO NOTHING
+                    """);
+            ps.setObject(1, entityId);
+            ps.setShort(2, (short) scope.ordinal());
+            ps.setInt(3, keyId);
+            KvColumns.set(ps, 4, attribute);
+            ps.setLong(9, ts);
+            return ps;
+        }) > 0;
     }
 
     /** Attributes of a scope: the given keys, or all when {@code keys} is null. */

@@ -64,6 +64,16 @@ public class DeviceDao {
         return jdbc.query("SELECT * FROM device WHERE device_profile_id = ?", MAPPER, profileId);
     }
 
+    /**
+     * Ids of the profile's devices that have no package of their own of the given kind ({@code firmware}
+     * or software), after {@code afterId} in id order: page through them with the last id seen.
+     */
+    public List<UUID> idsFollowingProfilePackage(UUID profileId, boolean firmware, UUID afterId, int limit) {
+        return jdbc.queryForList("SELECT id FROM device WHERE device_profile_id = ? AND "
+                + (firmware ? "firmware_id" : "software_id") + " IS NULL AND id > ? ORDER BY id LIMIT ?",
+                UUID.class, profileId, afterId, limit);
+    }
+
     /** Tenant devices, optionally of one customer and one type. */
     public PageData<Device> page(UUID tenantId, UUID customerId, String type, PageLink link) {
         PageQuery q = new PageQuery("device").eq("tenant_id", tenantId);
@@ -74,6 +84,37 @@ public class DeviceDao {
             q.eq("type", type);
         }
         return q.search("name", link.textSearch()).fetch(jdbc, link, SORT, "created_time", MAPPER);
+    }
+
+    /** Assigns the device to the customer only if it is assigned to none; returns whether it was. */
+    public boolean assignIfUnassigned(UUID deviceId, UUID customerId) {
+        return jdbc.update("UPDATE device SET customer_id = ? WHERE id = ? AND customer_id IS NULL",
+                customerId, deviceId) > 0;
+    }
+
+    // ---- claiming ----
+
+    /** A device's pending claim: the secret a user must present and when the claim expires. */
+    public record ClaimData(String secretKey, long expirationTime) {
+    }
+
+    /** Stores (or replaces) the device's pending claim. */
+    public void saveClaim(UUID deviceId, String secretKey, long expirationTime) {
+        jdbc.update("""
+                INSERT INTO device_claim (device_id, secret_key, expiration_time) VALUES (?,?,?)
+                ON CONFLICT (device_id) DO UPDATE SET secret_key = EXCLUDED.secret_key,
+                  expiration_time = EXCLUDED.expiration_time
+                """, deviceId, secretKey, expirationTime);
+    }
+
+    /** Removes the device's pending claim and returns it: each claim is tried once. */
+    public Optional<ClaimData> takeClaim(UUID deviceId) {
+        return jdbc.query("DELETE FROM device_claim WHERE device_id = ? RETURNING secret_key, expiration_time",
+                (rs, i) -> new ClaimData(rs.getString(1), rs.getLong(2)), deviceId).stream().findFirst();
+    }
+
+    public boolean deleteClaim(UUID deviceId) {
+        return jdbc.update("DELETE FROM device_claim WHERE device_id = ?", deviceId) > 0;
     }
 
     public boolean delete(UUID id) {

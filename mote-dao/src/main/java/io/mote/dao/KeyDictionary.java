@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Maps telemetry and attribute keys to the small integers stored in the value tables. Ids are cached
@@ -27,7 +29,19 @@ public class KeyDictionary {
             return id;
         }
         jdbc.update("INSERT INTO key_dictionary (key) VALUES (?) ON CONFLICT (key) DO NOTHING", key);
-        return remember(key, jdbc.queryForObject("SELECT key_id FROM key_dictionary WHERE key = ?", Integer.class, key));
+        int created = jdbc.queryForObject("SELECT key_id FROM key_dictionary WHERE key = ?", Integer.class, key);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // Inside a transaction the new row exists only once it commits: a rollback must not leave
+            // the id cached for a key that is not in the table.
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    remember(key, created);
+                }
+            });
+            return created;
+        }
+        return remember(key, created);
     }
 
     /** The key's id when the key exists; reads never create keys. */

@@ -31,6 +31,12 @@ final class PageQuery {
         return this;
     }
 
+    /** A condition without parameters, written by the caller (never from request input). */
+    PageQuery condition(String sql) {
+        where.append(" AND ").append(sql);
+        return this;
+    }
+
     PageQuery search(String column, String text) {
         if (text != null) {
             where.append(" AND ").append(column).append(" ILIKE ? ESCAPE '\\'");

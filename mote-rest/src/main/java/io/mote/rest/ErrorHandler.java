@@ -12,6 +12,9 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import io.mote.common.error.ErrorCode;
@@ -43,6 +46,23 @@ public class ErrorHandler {
     public ResponseEntity<String> missing(MissingServletRequestParameterException e) {
         return body(400, "Required request parameter '" + e.getParameterName() + "' is not present",
                 ErrorCode.BAD_REQUEST_PARAMS);
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    public ResponseEntity<String> tooLarge(MaxUploadSizeExceededException e) {
+        return body(413, "The upload is larger than the server accepts (mote.ota.max-file-size)",
+                ErrorCode.BAD_REQUEST_PARAMS);
+    }
+
+    @ExceptionHandler(MissingServletRequestPartException.class)
+    public ResponseEntity<String> missingPart(MissingServletRequestPartException e) {
+        return body(400, "Required multipart part '" + e.getRequestPartName() + "' is not present",
+                ErrorCode.BAD_REQUEST_PARAMS);
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    public ResponseEntity<String> multipart(MultipartException e) {
+        return body(400, "Invalid multipart/form-data request", ErrorCode.BAD_REQUEST_PARAMS);
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

@@ -23,6 +23,7 @@ import io.mote.dao.DeviceDao;
 import io.mote.dao.DeviceProfileDao;
 import io.mote.dao.EmbeddedDatabase;
 import io.mote.dao.KeyDictionary;
+import io.mote.dao.OtaPackageDao;
 import io.mote.dao.RpcDao;
 import io.mote.dao.TenantDao;
 import io.mote.dao.TimeseriesDao;
@@ -130,6 +131,11 @@ public class DatabaseConfig {
     @Bean
     public RpcDao rpcDao(JdbcTemplate jdbc) {
         return new RpcDao(jdbc);
+    }
+
+    @Bean
+    public OtaPackageDao otaPackageDao(JdbcTemplate jdbc) {
+        return new OtaPackageDao(jdbc);
     }
 
     @Bean

@@ -1,17 +1,117 @@
 package io.mote.core.claim;
 
-import org.springframework.stereotype.Service;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
 
-import io.mote.common.error.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.mote.common.entity.Authority;
+import io.mote.common.entity.Device;
 import io.mote.common.error.MoteException;
+import io.mote.common.id.EntityId;
+import io.mote.common.id.EntityType;
+import io.mote.core.Validation;
+import io.mote.core.device.DeviceService;
+import io.mote.core.security.Access;
+import io.mote.core.security.SecurityUser;
+import io.mote.dao.DeviceDao;
+import io.mote.dao.DeviceDao.ClaimData;
 import io.mote.transport.api.DeviceInfo;
 
-/** Device claiming: a device allows itself to be claimed; a customer user claims it with the secret. */
+/**
+ * Device claiming. A device that belongs to no customer allows itself to be claimed with a secret for
+ * a while; a customer user who presents the secret in time gets the device assigned to their customer.
+ * The pending claim is stored (it survives restarts) and is tried once: a wrong secret or an expired
+ * claim discards it, so secrets cannot be guessed, and the device must ask again.
+ */
 @Service
 public class ClaimService {
 
-    /** The device side: allow claiming with this secret for this long (0 = the configured default). */
+    private static final Logger log = LoggerFactory.getLogger(ClaimService.class);
+
+    private final DeviceDao devices;
+    private final DeviceService deviceService;
+    private final TransactionTemplate tx;
+    private final long defaultDurationMs;
+
+    public ClaimService(DeviceDao devices, DeviceService deviceService, TransactionTemplate tx,
+                        @Value("${mote.claim.duration-ms:86400000}") long defaultDurationMs) {
+        this.devices = devices;
+        this.deviceService = deviceService;
+        this.tx = tx;
+        this.defaultDurationMs = defaultDurationMs;
+    }
+
+    /**
+     * The device side: allow claiming with this secret (null = "") for this long (0 = the configured
+     * default). A newer request replaces a pending one. Fails for a device that already has a customer.
+     */
     public void allowClaiming(DeviceInfo device, String secretKey, long durationMs) {
-        throw new MoteException(ErrorCode.GENERAL, "Claiming is not available yet");
+        String secret = secretKey == null ? "" : Validation.optional("secretKey", secretKey, 255);
+        if (durationMs < 0) {
+            throw MoteException.badRequest("durationMs must not be negative");
+        }
+        long duration = durationMs == 0 ? defaultDurationMs : durationMs;
+        long now = System.currentTimeMillis();
+        long expiration = duration > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + duration;
+        Device d = devices.find(device.deviceId()).orElseThrow(MoteException::notFound);
+        if (isAssigned(d)) {
+            throw MoteException.badRequest("Device is already claimed");
+        }
+        devices.saveClaim(d.id().id(), secret, expiration);
+        log.debug("Device {} allows claiming for {} ms", d.id().id(), duration);
+    }
+
+    /** A customer user claims the device of that name in their tenant with the device's secret. */
+    public ClaimResult claim(SecurityUser user, String deviceName, String secretKey) {
+        Access.require(user, Authority.CUSTOMER_USER);
+        Device d = devices.findByName(Access.tenantOf(user), deviceName).orElseThrow(MoteException::notFound);
+        String presented = secretKey == null ? "" : secretKey;
+        return tx.execute(s -> {
+            Optional<ClaimData> claim = devices.takeClaim(d.id().id());
+            if (isAssigned(d)) {
+                return new ClaimResult(null, ClaimResponse.CLAIMED);
+            }
+            if (claim.isEmpty() || System.currentTimeMillis() > claim.get().expirationTime()
+                    || !sameSecret(claim.get().secretKey(), presented)) {
+                return new ClaimResult(null, ClaimResponse.FAILURE);
+            }
+            if (!devices.assignIfUnassigned(d.id().id(), user.customerId())) {
+                return new ClaimResult(null, ClaimResponse.CLAIMED);
+            }
+            return new ClaimResult(d.withCustomer(new EntityId(EntityType.CUSTOMER, user.customerId())),
+                    ClaimResponse.SUCCESS);
+        });
+    }
+
+    /**
+     * Releases a claimed device: it is unassigned from its customer and may be claimed again (after the
+     * device asks again). The tenant administrator may release any device of the tenant, a customer user
+     * only their customer's. A pending claim is discarded either way.
+     */
+    public void reclaim(SecurityUser user, String deviceName) {
+        Access.require(user, Authority.TENANT_ADMIN, Authority.CUSTOMER_USER);
+        Device d = deviceService.getByName(user, deviceName);
+        tx.executeWithoutResult(s -> {
+            devices.deleteClaim(d.id().id());
+            if (isAssigned(d)) {
+                devices.save(d.withCustomer(new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID)));
+            }
+        });
+    }
+
+    private static boolean isAssigned(Device d) {
+        return d.customerId() != null && !d.customerId().isNull();
+    }
+
+    /** Compares in constant time, so response times say nothing about the secret. */
+    private static boolean sameSecret(String expected, String presented) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                presented.getBytes(StandardCharsets.UTF_8));
     }
 }

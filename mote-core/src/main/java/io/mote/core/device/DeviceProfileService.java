@@ -20,10 +20,12 @@ import io.mote.common.id.EntityId;
 import io.mote.common.id.EntityType;
 import io.mote.common.json.Json;
 import io.mote.core.Validation;
+import io.mote.core.ota.OtaPackageService;
 import io.mote.core.security.Access;
 import io.mote.core.security.SecurityUser;
 import io.mote.core.session.DeviceSessionRegistry;
 import io.mote.dao.DeviceProfileDao;
+import io.mote.transport.api.OtaPackageType;
 
 /**
  * Device profiles. The profile data (transport and provisioning configuration) is stored whole; its
@@ -39,10 +41,13 @@ public class DeviceProfileService {
     private final TransactionTemplate tx;
     private final TransportConfigurationValidator transportValidator;
     private final DeviceSessionRegistry sessions;
+    private final OtaPackageService ota;
 
     public DeviceProfileService(DeviceProfileDao profiles, TransactionTemplate tx,
-                                TransportConfigurationValidator transportValidator, DeviceSessionRegistry sessions) {
+                                TransportConfigurationValidator transportValidator, DeviceSessionRegistry sessions,
+                                OtaPackageService ota) {
         this.sessions = sessions;
+        this.ota = ota;
         this.profiles = profiles;
         this.tx = tx;
         this.transportValidator = transportValidator;
@@ -101,16 +106,32 @@ public class DeviceProfileService {
         ObjectNode prov = (ObjectNode) data.get("provisionConfiguration");
         String provisionKey = p.provisionDeviceKey();
         if (provisionKey == null && prov.hasNonNull("provisionDeviceKey")) {
+            if (!prov.get("provisionDeviceKey").isString()) {
+                throw MoteException.invalid("provisionConfiguration.provisionDeviceKey must be a string");
+            }
             provisionKey = prov.get("provisionDeviceKey").asString();
         }
         if (provisionType == ProvisionType.DISABLED) {
+            // Nothing of an earlier configuration stays behind: no key, no secret.
             provisionKey = null;
+            prov.remove("provisionDeviceKey");
+            prov.putNull("provisionDeviceSecret");
         } else {
             Validation.required("Provision device key", provisionKey, 255);
-            if (!prov.hasNonNull("provisionDeviceSecret") || prov.get("provisionDeviceSecret").asString().isBlank()) {
+            JsonNode secret = prov.get("provisionDeviceSecret");
+            if (secret == null || !secret.isString() || secret.asString().isBlank()) {
                 throw MoteException.invalid("Provision device secret should be specified!");
             }
+            Validation.optional("Provision device secret", secret.asString(), 255);
             prov.put("provisionDeviceKey", provisionKey);
+        }
+        if (old != null) {
+            // A new profile has no packages of its own yet to choose from.
+            ota.checkAssignable(tenantId, old.id().id(), p.firmwareId(), OtaPackageType.FIRMWARE);
+            ota.checkAssignable(tenantId, old.id().id(), p.softwareId(), OtaPackageType.SOFTWARE);
+        } else if (p.firmwareId() != null || p.softwareId() != null) {
+            throw MoteException.invalid("A new device profile cannot have firmware or software: "
+                    + "OTA packages belong to an existing profile");
         }
         DeviceProfile saved = new DeviceProfile(
                 old == null ? new EntityId(EntityType.DEVICE_PROFILE, UUID.randomUUID()) : old.id(),
@@ -130,6 +151,8 @@ public class DeviceProfileService {
         if (old != null) {
             // Connected devices apply a changed profile live (observations, topics, power mode).
             sessions.profileUpdated(saved.id().id());
+            // Devices without a package of their own follow the profile's.
+            ota.profileSaved(old, saved);
         }
         return saved;
     }
@@ -187,7 +210,17 @@ public class DeviceProfileService {
         }
     }
 
+    /**
+     * The whole profile, provisioning secret included: tenant administrators only, as in ThingsBoard;
+     * customer users read the short form ({@link #getInfo}).
+     */
     public DeviceProfile get(SecurityUser user, UUID id) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        return getInfo(user, id);
+    }
+
+    /** A profile for its short form; any user of the tenant. */
+    public DeviceProfile getInfo(SecurityUser user, UUID id) {
         DeviceProfile p = profiles.find(id).orElseThrow(MoteException::notFound);
         Access.checkTenant(user, p.tenantId());
         return p;
@@ -197,7 +230,14 @@ public class DeviceProfileService {
         return profiles.findDefault(Access.tenantOf(user)).orElseThrow(MoteException::notFound);
     }
 
+    /** Whole profiles, provisioning secrets included: tenant administrators only. */
     public PageData<DeviceProfile> page(SecurityUser user, PageLink link, TransportType transportType) {
+        Access.require(user, Authority.TENANT_ADMIN);
+        return profiles.page(Access.tenantOf(user), link, transportType);
+    }
+
+    /** Profiles for their short form; any user of the tenant. */
+    public PageData<DeviceProfile> pageInfos(SecurityUser user, PageLink link, TransportType transportType) {
         Access.require(user, Authority.TENANT_ADMIN, Authority.CUSTOMER_USER);
         return profiles.page(Access.tenantOf(user), link, transportType);
     }

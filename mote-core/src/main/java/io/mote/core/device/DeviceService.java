@@ -1,10 +1,13 @@
 package io.mote.core.device;
 
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,6 +25,7 @@ import io.mote.common.id.EntityId;
 import io.mote.common.id.EntityType;
 import io.mote.common.json.Json;
 import io.mote.core.Validation;
+import io.mote.core.ota.OtaPackageService;
 import io.mote.core.security.Access;
 import io.mote.core.security.SecurityUser;
 import io.mote.core.session.DeviceSessionRegistry;
@@ -30,6 +34,7 @@ import io.mote.dao.DeviceCredentialsDao;
 import io.mote.dao.DeviceDao;
 import io.mote.dao.DeviceProfileDao;
 import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.OtaPackageType;
 import io.mote.transport.api.TransportConfiguration;
 
 /**
@@ -51,12 +56,13 @@ public class DeviceService {
     private final DeviceSessionRegistry sessions;
     private final DeviceAuthCache authCache;
     private final TransactionTemplate tx;
+    private final OtaPackageService ota;
     private final SecureRandom random = new SecureRandom();
 
     public DeviceService(DeviceDao devices, DeviceProfileDao profileDao, DeviceProfileService profiles,
                          DeviceCredentialsDao credentials, CustomerDao customers, CredentialsValidator validator,
                          TransportConfigurationValidator transportValidator, DeviceSessionRegistry sessions,
-                         DeviceAuthCache authCache, TransactionTemplate tx) {
+                         DeviceAuthCache authCache, TransactionTemplate tx, OtaPackageService ota) {
         this.devices = devices;
         this.profileDao = profileDao;
         this.profiles = profiles;
@@ -67,6 +73,7 @@ public class DeviceService {
         this.sessions = sessions;
         this.authCache = authCache;
         this.tx = tx;
+        this.ota = ota;
     }
 
     /** Creates or updates a device; a new one gets an access token (the given one, or a random one). */
@@ -94,6 +101,8 @@ public class DeviceService {
             DeviceProfile profile = resolveProfile(tenantId, d);
             ObjectNode deviceData = deviceData(d.deviceData());
             transportValidator.validateDevice(profile.transportType(), deviceData.get("transportConfiguration"));
+            ota.checkAssignable(tenantId, profile.id().id(), d.firmwareId(), OtaPackageType.FIRMWARE);
+            ota.checkAssignable(tenantId, profile.id().id(), d.softwareId(), OtaPackageType.SOFTWARE);
             Device saved = new Device(old == null ? new EntityId(EntityType.DEVICE, UUID.randomUUID()) : old.id(),
                     old == null ? System.currentTimeMillis() : old.createdTime(),
                     new EntityId(EntityType.TENANT, tenantId),
@@ -121,6 +130,8 @@ public class DeviceService {
             authCache.invalidateDevice(result.id().id());
             sessions.deviceUpdated(DeviceAuthCache.info(result));
         }
+        // A new or changed firmware / software package reaches the device as shared attributes.
+        ota.deviceSaved(old, result);
         return result;
     }
 
@@ -133,7 +144,7 @@ public class DeviceService {
         Validation.optional("Device type", type, 255);
         return devices.findByName(gateway.tenantId(), name).map(DeviceAuthCache::info).orElseGet(() -> {
             try {
-                return tx.execute(s -> {
+                Device created = tx.execute(s -> {
                     DeviceProfile profile = type == null || type.isBlank()
                             ? profileDao.findDefault(gateway.tenantId()).orElseThrow()
                             : profiles.findOrCreateByName(gateway.tenantId(), type);
@@ -147,8 +158,10 @@ public class DeviceService {
                     devices.save(d);
                     storeCredentials(d, new DeviceCredentials(null, null, d.id(), CredentialsType.ACCESS_TOKEN,
                             newAccessToken(), null));
-                    return DeviceAuthCache.info(d);
+                    return d;
                 });
+                ota.deviceSaved(null, created);
+                return DeviceAuthCache.info(created);
             } catch (DuplicateKeyException e) {
                 // Created concurrently by another connection of the gateway.
                 return devices.findByName(gateway.tenantId(), name).map(DeviceAuthCache::info).orElseThrow();
@@ -265,16 +278,71 @@ public class DeviceService {
         if (c.deviceId() == null) {
             throw MoteException.invalid("Device credentials should be assigned to device!");
         }
-        Device d = get(user, c.deviceId().id());
+        return replaceCredentials(get(user, c.deviceId().id()), c);
+    }
+
+    /**
+     * Replaces the device's credentials (no access check: for the core's own callers). May run inside
+     * the caller's transaction; cached look-ups are dropped and live sessions closed once it commits.
+     */
+    public DeviceCredentials replaceCredentials(Device d, DeviceCredentials c) {
         DeviceCredentials normalized = validator.normalize(c);
         String oldCredentialsId = credentials.findByDevice(d.id().id()).map(DeviceCredentials::credentialsId).orElse(null);
         DeviceCredentials saved = tx.execute(s -> storeCredentials(d, normalized));
-        if (oldCredentialsId != null) {
-            authCache.invalidate(oldCredentialsId);
-        }
-        authCache.invalidate(saved.credentialsId());
-        sessions.closeAll(d.id().id(), "Device credentials changed");
+        afterCommit(() -> {
+            if (oldCredentialsId != null) {
+                authCache.invalidate(oldCredentialsId);
+            }
+            authCache.invalidate(saved.credentialsId());
+            sessions.closeAll(d.id().id(), "Device credentials changed");
+        });
         return saved;
+    }
+
+    /** The device's credentials (no access check: for the core's own callers). */
+    public Optional<DeviceCredentials> credentialsOf(UUID deviceId) {
+        return credentials.findByDevice(deviceId);
+    }
+
+    /**
+     * Creates a device of the given profile, in the profile's tenant, with the given credentials (no
+     * access check: for provisioning). May run inside the caller's transaction. Fails with a message
+     * when the name or the credentials are taken.
+     */
+    public DeviceCredentials createWithCredentials(DeviceProfile profile, String name, DeviceCredentials c) {
+        Validation.required("Device name", name, 255);
+        DeviceCredentials normalized = validator.normalize(c);
+        Device d = new Device(new EntityId(EntityType.DEVICE, UUID.randomUUID()), System.currentTimeMillis(),
+                profile.tenantId(), new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID), name, profile.name(),
+                null, profile.id(), deviceData(null), null, null, null);
+        DeviceCredentials saved = tx.execute(s -> {
+            try {
+                devices.save(d);
+            } catch (DuplicateKeyException e) {
+                throw MoteException.invalid("Device with such name already exists!");
+            }
+            return storeCredentials(d, normalized);
+        });
+        afterCommit(() -> {
+            authCache.invalidate(saved.credentialsId());
+            // A new device of a profile with an update package is told about it, as any created device is.
+            ota.deviceSaved(null, d);
+        });
+        return saved;
+    }
+
+    /** Runs the action once the current transaction commits, or now when there is none. */
+    private static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
     }
 
     private DeviceCredentials storeCredentials(Device device, DeviceCredentials c) {
@@ -291,7 +359,8 @@ public class DeviceService {
         return saved;
     }
 
-    private String newAccessToken() {
+    /** A random access token, as devices created without one get. */
+    public String newAccessToken() {
         char[] token = new char[20];
         for (int i = 0; i < token.length; i++) {
             token[i] = TOKEN_CHARS[random.nextInt(TOKEN_CHARS.length)];

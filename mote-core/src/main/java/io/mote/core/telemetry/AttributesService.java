@@ -42,6 +42,42 @@ public class AttributesService {
         }
     }
 
+    /**
+     * Sets the same shared attributes on many devices in one batch, then pushes the change to each
+     * device's sessions and subscribers.
+     */
+    public void saveShared(List<UUID> deviceIds, List<KvEntry> attributes) {
+        long now = System.currentTimeMillis();
+        dao.saveAll(deviceIds, AttributeScope.SHARED_SCOPE, attributes, now);
+        List<AttributeKvEntry> saved = attributes.stream().map(kv -> new AttributeKvEntry(kv, now)).toList();
+        for (UUID deviceId : deviceIds) {
+            subscriptions.onAttributes(deviceId, AttributeScope.SHARED_SCOPE, saved);
+            sessions.pushAttributes(deviceId, new AttributesUpdate(saved, List.of()));
+        }
+    }
+
+    /** Deletes shared attributes of many devices in one statement; each device hears of the keys it had. */
+    public void deleteShared(Collection<UUID> deviceIds, Collection<String> keys) {
+        dao.deleteAll(deviceIds, AttributeScope.SHARED_SCOPE, keys).forEach((deviceId, deleted) ->
+                sessions.pushAttributes(deviceId, new AttributesUpdate(List.of(), deleted)));
+    }
+
+    /**
+     * Sets one server- or client-side attribute unless it is already set; returns whether it was set.
+     * Atomic, so it can serve as a once-only marker.
+     */
+    public boolean saveIfAbsent(UUID entityId, AttributeScope scope, KvEntry attribute) {
+        if (scope == AttributeScope.SHARED_SCOPE) {
+            throw new IllegalArgumentException("Shared attributes are pushed to devices; use save");
+        }
+        long now = System.currentTimeMillis();
+        if (!dao.insertIfAbsent(entityId, scope, attribute, now)) {
+            return false;
+        }
+        subscriptions.onAttributes(entityId, scope, List.of(new AttributeKvEntry(attribute, now)));
+        return true;
+    }
+
     public List<AttributeKvEntry> find(UUID entityId, AttributeScope scope, Collection<String> keys) {
         return dao.find(entityId, scope, keys);
     }

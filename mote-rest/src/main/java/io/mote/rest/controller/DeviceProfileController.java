@@ -70,7 +70,7 @@ public class DeviceProfileController {
 
     @GetMapping("/api/deviceProfileInfo/{id}")
     public DeviceProfileInfo info(SecurityUser user, @PathVariable UUID id) {
-        return DeviceProfileInfo.of(profiles.get(user, id));
+        return DeviceProfileInfo.of(profiles.getInfo(user, id));
     }
 
     @GetMapping("/api/deviceProfileInfos")
@@ -79,7 +79,7 @@ public class DeviceProfileController {
                                              @RequestParam(required = false) String sortProperty,
                                              @RequestParam(required = false) String sortOrder,
                                              @RequestParam(required = false) TransportType transportType) {
-        return profiles.page(user, Pages.link(pageSize, page, textSearch, sortProperty, sortOrder), transportType)
+        return profiles.pageInfos(user, Pages.link(pageSize, page, textSearch, sortProperty, sortOrder), transportType)
                 .map(DeviceProfileInfo::of);
     }
 }

@@ -1,10 +1,12 @@
 package io.mote.server.it;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -141,6 +143,58 @@ public final class Api {
     public Res postBytes(String path, byte[] body) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** A response with a binary body and its headers. */
+    public record BytesRes(int status, byte[] body, java.net.http.HttpHeaders headers) {
+        public byte[] ok() {
+            if (status != 200) {
+                throw new AssertionError("expected 200 but got " + status + ": "
+                        + new String(body, StandardCharsets.UTF_8));
+            }
+            return body;
+        }
+
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    public BytesRes getBytes(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        if (authHeader != null) {
+            b.header("X-Authorization", authHeader);
+        }
+        try {
+            HttpResponse<byte[]> r = CLIENT.send(b.timeout(Duration.ofSeconds(120)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new BytesRes(r.statusCode(), r.body(), r.headers());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Posts a multipart/form-data body with one file part (no part when {@code partName} is null). */
+    public Res postFile(String path, String partName, String fileName, String contentType, byte[] data) {
+        String boundary = "----mote-test-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (partName != null) {
+            body.writeBytes(("--" + boundary + "\r\n"
+                    + "Content-Disposition: form-data; name=\"" + partName + "\"; filename=\"" + fileName + "\"\r\n"
+                    + "Content-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(data);
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        } else {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }
 
     public Res send(HttpRequest.Builder b) {

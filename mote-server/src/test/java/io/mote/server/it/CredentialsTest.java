@@ -3,9 +3,7 @@ package io.mote.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
@@ -14,7 +12,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,7 +165,7 @@ class CredentialsTest {
         Api tenant = anon.newTenant();
         String token = token();
         String id = Api.id(tenant.createDevice("x509", token));
-        String pem = selfSignedPem("CN=mote-x509-test");
+        String pem = TestCerts.selfSignedPem(tmp, "CN=mote-x509-test");
         X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
         String fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
@@ -263,30 +260,5 @@ class CredentialsTest {
         // The failed attempts left the PSK credentials in place.
         assertThat(tenant.get("/api/device/" + id + "/credentials").ok().get("credentialsId").asString())
                 .isEqualTo(identity);
-    }
-
-    /** A self-signed certificate in PEM, made by the JDK's keytool in a temporary directory. */
-    private String selfSignedPem(String dname) throws IOException, InterruptedException {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Path store = tmp.resolve("ks.p12");
-        Path pem = tmp.resolve("cert.pem");
-        run(keytool, "-genkeypair", "-alias", "dev", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", dname,
-                "-validity", "30", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit",
-                "-keypass", "changeit");
-        run(keytool, "-exportcert", "-rfc", "-alias", "dev", "-keystore", store.toString(), "-storepass", "changeit",
-                "-file", pem.toString());
-        return Files.readString(pem, StandardCharsets.US_ASCII);
-    }
-
-    private void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("keytool timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + out);
-        }
     }
 }

@@ -2,9 +2,11 @@ package io.mote.transport.api;
 
 import java.util.List;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.mote.common.error.MoteException;
 import io.mote.common.json.Json;
 import io.mote.common.json.KvJson;
 import io.mote.common.kv.AttributeKvEntry;
@@ -47,6 +49,38 @@ public final class DevicePayloads {
         o.put("method", request.method());
         o.set("params", Json.parse(request.params()));
         return o;
+    }
+
+    /** A device's claim request: {@code {"secretKey","durationMs"}}, both optional ("" and 0 = the default). */
+    public record ClaimRequest(String secretKey, long durationMs) {
+    }
+
+    /** Parses a claim request body; an empty body asks with the defaults. */
+    public static ClaimRequest claimRequest(byte[] body) {
+        if (body == null || body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return new ClaimRequest("", 0);
+        }
+        JsonNode root = Json.parse(body);
+        if (!root.isObject()) {
+            throw MoteException.badRequest("Claim request must be a JSON object");
+        }
+        String secret = "";
+        JsonNode s = root.get("secretKey");
+        if (s != null && !s.isNull()) {
+            if (!s.isString()) {
+                throw MoteException.badRequest("secretKey must be a string");
+            }
+            secret = s.asString();
+        }
+        long duration = 0;
+        JsonNode d = root.get("durationMs");
+        if (d != null && !d.isNull()) {
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                throw MoteException.badRequest("durationMs must be a non-negative integer (milliseconds)");
+            }
+            duration = d.asLong();
+        }
+        return new ClaimRequest(secret, duration);
     }
 
     public static ObjectNode flat(List<AttributeKvEntry> attrs) {

@@ -2,17 +2,24 @@ package io.mote.transport.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -23,6 +30,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import io.mote.common.entity.CredentialsType;
 import io.mote.common.error.ErrorCode;
@@ -35,6 +43,8 @@ import io.mote.transport.api.AuthenticatedDevice;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DevicePayloads;
 import io.mote.transport.api.DeviceSession;
+import io.mote.transport.api.OtaPackageRef;
+import io.mote.transport.api.OtaPackageType;
 import io.mote.transport.api.SessionListener;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.api.AttributesUpdate;
@@ -49,6 +59,9 @@ import io.mote.transport.api.RpcRequest;
 public class DeviceApiController {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceApiController.class);
+
+    /** Bytes fetched from the core per step while a package download streams out. */
+    static final int DOWNLOAD_PIECE = 256 * 1024;
 
     private final TransportService transport;
     private final HttpTransportProperties props;
@@ -158,6 +171,161 @@ public class DeviceApiController {
         }
         return withDevice(token, d -> transport.clientRpc(d, body).thenApply(answer ->
                 ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body((Object) answer)));
+    }
+
+    /** The device allows a user to claim it: {@code {"secretKey","durationMs"}}, both optional. */
+    @PostMapping("/{token}/claim")
+    public CompletableFuture<ResponseEntity<Object>> claim(@PathVariable String token, HttpServletRequest request) {
+        DevicePayloads.ClaimRequest claim;
+        try {
+            claim = DevicePayloads.claimRequest(readBody(request));
+        } catch (MoteException e) {
+            return CompletableFuture.completedFuture(error(e));
+        }
+        return withDevice(token, d -> transport.claimDevice(d, claim.secretKey(), claim.durationMs())
+                .thenApply(v -> ok()));
+    }
+
+    /**
+     * Provisioning, without a token: answers 200 with {@code {"status":"SUCCESS","credentialsType",
+     * "credentialsValue"}} or {@code {"status":"NOT_FOUND"|"FAILURE","errorMsg"}}; 400 for a body that is
+     * not a provisioning request.
+     */
+    @PostMapping("/provision")
+    public CompletableFuture<ResponseEntity<Object>> provision(HttpServletRequest request) {
+        String body;
+        try {
+            body = new String(readBody(request), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (MoteException e) {
+            return CompletableFuture.completedFuture(error(e));
+        }
+        return transport.provision(body)
+                .thenApply(result -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body((Object) result.json()))
+                .exceptionally(err -> error(unwrap(err)));
+    }
+
+    /**
+     * The assigned firmware's file, whole or chunk {@code chunk} of {@code size} bytes; {@code title} and
+     * {@code version} must name the assigned package exactly.
+     */
+    @GetMapping("/{token}/firmware")
+    public CompletableFuture<ResponseEntity<StreamingResponseBody>> firmware(
+            @PathVariable String token, @RequestParam(required = false) String title,
+            @RequestParam(required = false) String version, @RequestParam(required = false) String size,
+            @RequestParam(required = false) String chunk) {
+        return otaDownload(token, OtaPackageType.FIRMWARE, title, version, size, chunk);
+    }
+
+    /** The assigned software's file, as {@link #firmware}. */
+    @GetMapping("/{token}/software")
+    public CompletableFuture<ResponseEntity<StreamingResponseBody>> software(
+            @PathVariable String token, @RequestParam(required = false) String title,
+            @RequestParam(required = false) String version, @RequestParam(required = false) String size,
+            @RequestParam(required = false) String chunk) {
+        return otaDownload(token, OtaPackageType.SOFTWARE, title, version, size, chunk);
+    }
+
+    private CompletableFuture<ResponseEntity<StreamingResponseBody>> otaDownload(
+            String token, OtaPackageType type, String title, String version, String sizeParam, String chunkParam) {
+        String kind = type == OtaPackageType.FIRMWARE ? "firmware" : "software";
+        int size;
+        int chunk;
+        try {
+            if (title == null || title.isEmpty() || version == null || version.isEmpty()) {
+                throw MoteException.badRequest("Parameters 'title' and 'version' of the " + kind + " are required");
+            }
+            size = nonNegative("size", sizeParam);
+            chunk = nonNegative("chunk", chunkParam);
+        } catch (MoteException e) {
+            return CompletableFuture.completedFuture(streamed(error(e)));
+        }
+        return withDevice(token, d -> transport.otaPackage(d, type).thenApply(found -> {
+            if (found.isEmpty()) {
+                return error(new MoteException(ErrorCode.ITEM_NOT_FOUND, "No " + kind + " is assigned to the device"));
+            }
+            OtaPackageRef p = found.get();
+            // Exact comparison: version "1.1.1" is not "1.1.10".
+            if (!p.title().equals(title) || !p.version().equals(version)) {
+                return error(MoteException.badRequest("Requested " + kind + " '" + title + "' version '" + version
+                        + "' is not the one assigned to the device ('" + p.title() + "' version '" + p.version() + "')"));
+            }
+            if (!p.hasData()) {
+                return error(new MoteException(ErrorCode.ITEM_NOT_FOUND, "The assigned " + kind
+                        + " is not stored here; download it from its URL"));
+            }
+            long offset = size == 0 ? 0 : (long) chunk * size;
+            long length = size == 0 ? p.size() : Math.max(0, Math.min(size, p.size() - offset));
+            String fileName = p.fileName() == null ? p.title() + "-" + p.version() : p.fileName();
+            return ResponseEntity.ok()
+                    .header(HttpHeaders.CONTENT_DISPOSITION,
+                            ContentDisposition.attachment().filename(fileName, StandardCharsets.UTF_8)
+                                    .build().toString())
+                    .header("x-filename", fileName)
+                    .contentType(mediaType(p.contentType()))
+                    .contentLength(length)
+                    .body((Object) (StreamingResponseBody) out -> copyRange(p, offset, length, out));
+        })).thenApply(DeviceApiController::streamed);
+    }
+
+    /** Streams the package's bytes [offset, offset + length) a piece at a time. */
+    private void copyRange(OtaPackageRef p, long offset, long length, OutputStream out) throws IOException {
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            int want = (int) Math.min(DOWNLOAD_PIECE, end - pos);
+            byte[] piece;
+            try {
+                piece = transport.otaData(p.id(), pos, want).get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("Could not read the package data", e);
+            }
+            if (piece.length == 0) {
+                throw new IOException("Package data ended early at byte " + pos);
+            }
+            out.write(piece);
+            pos += piece.length;
+        }
+    }
+
+    private static int nonNegative(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw MoteException.badRequest("Parameter '" + name + "' must be a non-negative integer");
+    }
+
+    private static MediaType mediaType(String contentType) {
+        try {
+            return contentType == null ? MediaType.APPLICATION_OCTET_STREAM : MediaType.parseMediaType(contentType);
+        } catch (RuntimeException e) {
+            return MediaType.APPLICATION_OCTET_STREAM;
+        }
+    }
+
+    /** Any answer of this controller, as a streamed response (errors are small JSON texts). */
+    private static ResponseEntity<StreamingResponseBody> streamed(ResponseEntity<Object> r) {
+        Object body = r.getBody();
+        StreamingResponseBody streaming;
+        if (body == null) {
+            streaming = null;
+        } else if (body instanceof StreamingResponseBody s) {
+            streaming = s;
+        } else {
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            streaming = out -> out.write(bytes);
+        }
+        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders()).body(streaming);
     }
 
     /**
