@@ -139,7 +139,10 @@ public record DtlsServerCredentials(PrivateKey privateKey, List<X509Certificate>
         Files.createDirectories(dir);
         KeyPair pair = generateEcKeyPair();
         X509Certificate c = selfSigned(pair, commonName == null ? "mote" : commonName, Duration.ofDays(3650));
-        writePem(key, pair.getPrivate());
+        // PKCS#8 as the JDK encodes it (curve included), so it reads back on the next start.
+        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
         writePem(cert, c);
         log.info("Generated a self-signed DTLS server certificate in {}", dir);
         return new DtlsServerCredentials(pair.getPrivate(), List.of(c));
