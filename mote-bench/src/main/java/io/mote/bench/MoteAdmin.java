@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.mote.common.json.Json;
 
@@ -39,6 +40,40 @@ final class MoteAdmin {
         }
         call("POST", "/api/device?accessToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8),
                 Json.write(Json.object().put("name", name).put("type", "bench")));
+    }
+
+    /** The id of the device profile of this name, created with the LwM2M transport configuration when missing. */
+    String ensureProfile(String name, ObjectNode transport) {
+        JsonNode page = call("GET", "/api/deviceProfiles?pageSize=100&page=0&textSearch="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8), null);
+        for (JsonNode p : page.path("data")) {
+            if (name.equals(p.path("name").asString())) {
+                return p.path("id").path("id").asString();
+            }
+        }
+        ObjectNode p = Json.object().put("name", name).put("type", "DEFAULT").put("transportType", "LWM2M");
+        ObjectNode data = p.putObject("profileData");
+        data.putObject("configuration").put("type", "DEFAULT");
+        data.set("transportConfiguration", transport);
+        data.putObject("provisionConfiguration").put("type", "DISABLED");
+        return call("POST", "/api/deviceProfile", Json.write(p)).path("id").path("id").asString();
+    }
+
+    /** Creates an LwM2M device with "No Security" credentials naming {@code endpoint}, unless it exists. */
+    void ensureLwm2mDevice(String name, String endpoint, String profileId) {
+        ObjectNode device = Json.object().put("name", name);
+        device.putObject("deviceProfileId").put("entityType", "DEVICE_PROFILE").put("id", profileId);
+        ObjectNode creds = Json.object().put("credentialsType", "LWM2M_CREDENTIALS").put("credentialsId", endpoint);
+        ObjectNode value = Json.object();
+        value.putObject("client").put("securityConfigClientMode", "NO_SEC").put("endpoint", endpoint);
+        creds.put("credentialsValue", Json.write(value));
+        ObjectNode body = Json.object();
+        body.set("device", device);
+        body.set("credentials", creds);
+        HttpResponse<String> r = send("POST", "/api/device-with-credentials", Json.write(body));
+        if (r.statusCode() != 200 && !r.body().contains("exist")) {
+            throw new IllegalStateException("creating " + name + " answered " + r.statusCode() + ": " + r.body());
+        }
     }
 
     private JsonNode call(String method, String path, String body) {

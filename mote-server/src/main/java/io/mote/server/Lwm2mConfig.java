@@ -1,5 +1,8 @@
 package io.mote.server;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -26,6 +29,17 @@ public class Lwm2mConfig {
             @Value("${mote.transport.lwm2m.bootstrap.secure-port:5688}") int bootstrapSecurePort) {
         return new Lwm2mTransportProperties(host, port, securePort, timeoutMs, coreTimeoutMs, awakeTimeMs, bootstrapPort,
                 bootstrapSecurePort);
+    }
+
+    /** {@code mote_lwm2m_clients} (registered now) and {@code mote_lwm2m_notifications_total} on the actuator. */
+    @Bean
+    public MeterBinder lwm2mMetrics(Lwm2mTransport lwm2m) {
+        return registry -> {
+            Gauge.builder("mote.lwm2m.clients", lwm2m, Lwm2mTransport::clientCount)
+                    .description("Registered LwM2M clients").register(registry);
+            FunctionCounter.builder("mote.lwm2m.notifications", lwm2m, Lwm2mTransport::notificationCount)
+                    .description("LwM2M notifications and Send requests received").register(registry);
+        };
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")

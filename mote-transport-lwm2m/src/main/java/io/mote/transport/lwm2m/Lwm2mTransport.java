@@ -63,6 +63,7 @@ public class Lwm2mTransport implements Lwm2mServerInfo {
     private final Lwm2mTransportProperties props;
     private final Lwm2mModelCache models;
     private final Map<String, Lwm2mClient> clients = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder notifications = new java.util.concurrent.atomic.LongAdder();
     private LeshanServer server;
 
     public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props) {
@@ -158,6 +159,11 @@ public class Lwm2mTransport implements Lwm2mServerInfo {
 
     Lwm2mTransportProperties props() {
         return props;
+    }
+
+    /** Notifications and Send requests received since the start. */
+    public long notificationCount() {
+        return notifications.sum();
     }
 
     /** The number of registered clients with a session. */
@@ -273,6 +279,7 @@ public class Lwm2mTransport implements Lwm2mServerInfo {
 
         @Override
         public void onResponse(SingleObservation observation, Registration registration, ObserveResponse response) {
+            notifications.increment();
             Lwm2mClient c = client(registration);
             if (c != null) {
                 c.activity();
@@ -290,6 +297,7 @@ public class Lwm2mTransport implements Lwm2mServerInfo {
         @Override
         public void onResponse(CompositeObservation observation, Registration registration,
                                ObserveCompositeResponse response) {
+            notifications.increment();
             Lwm2mClient c = client(registration);
             if (c != null) {
                 c.activity();
@@ -309,6 +317,7 @@ public class Lwm2mTransport implements Lwm2mServerInfo {
         @Override
         public void dataReceived(Registration registration, TimestampedLwM2mNodes data, SendRequest request) {
             Lwm2mClient c = client(registration);
+            notifications.increment();
             if (c != null) {
                 c.activity();
                 c.store(data);
