@@ -52,13 +52,16 @@ import io.mote.common.json.Json;
  * and heap after a full GC) before the clients register and once they all are, per registered client.
  * Stops by itself after warm-up + duration.
  */
-final class Lwm2mLoad {
+public final class Lwm2mLoad {
 
     static final String PROFILE = "bench-lwm2m";
 
     /** The Device object of a simulated client: only its battery level changes. */
-    static final class Device extends BaseInstanceEnabler {
+    public static class Device extends BaseInstanceEnabler {
         volatile long battery = 50;
+
+        public Device() {
+        }
 
         @Override
         public ReadResponse read(LwM2mServer server, int resourceId) {
@@ -160,6 +163,8 @@ final class Lwm2mLoad {
         System.out.printf("registered: %d of %d in %d ms (%s); the server holds %d clients; refused %d%n",
                 count - registered.getCount(), count, regMs, all ? "all" : "timed out", held, refused.get());
 
+        Memory registeredMemory = Memory.of(serverPid);
+
         // Every client changes its battery once a period, the clients' changes spread over the period.
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         int slices = 50;
@@ -188,13 +193,18 @@ final class Lwm2mLoad {
 
         Memory after = Memory.of(serverPid);
         if (serverPid > 0) {
-            System.out.printf("server memory before the clients: RSS %d MB, heap after GC %d MB%n",
+            System.out.printf("server memory before the clients:             RSS %d MB, heap after GC %d MB%n",
                     before.rssKb / 1024, before.heapKb / 1024);
-            System.out.printf("server memory with %d clients:   RSS %d MB, heap after GC %d MB%n", heldAfter,
+            System.out.printf("server memory, %d clients registered, idle:  RSS %d MB, heap after GC %d MB%n", held,
+                    registeredMemory.rssKb / 1024, registeredMemory.heapKb / 1024);
+            System.out.printf("server memory after the notification run:    RSS %d MB, heap after GC %d MB%n",
                     after.rssKb / 1024, after.heapKb / 1024);
-            if (heldAfter > 0) {
-                System.out.printf("per registered client: RSS %.1f KB, heap after GC %.1f KB%n",
-                        (after.rssKb - before.rssKb) / (double) heldAfter, (after.heapKb - before.heapKb) / (double) heldAfter);
+            if (held > 0) {
+                System.out.printf("per registered client (idle): RSS %.1f KB, heap after GC %.1f KB%n",
+                        (registeredMemory.rssKb - before.rssKb) / (double) held,
+                        (registeredMemory.heapKb - before.heapKb) / (double) held);
+                System.out.printf("per registered client (after the run, incl. CoAP exchange state): heap after GC %.1f KB%n",
+                        (after.heapKb - before.heapKb) / (double) held);
             }
         }
         clients.forEach(c -> c.destroy(false));
