@@ -371,7 +371,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             firmware.request(p);
         } else if (topic.startsWith(MqttTopics.GATEWAY)) {
-            gateway().onPublish(p);
+            GatewaySessions g = gateway();
+            if (g == null) {
+                reject(p, MqttReasonCodes.PubAck.NOT_AUTHORIZED,
+                        "The gateway API is for devices whose additionalInfo.gateway is true");
+            } else {
+                g.onPublish(p);
+            }
         } else {
             reject(p, MqttReasonCodes.PubAck.TOPIC_NAME_INVALID, "Unknown topic " + topic);
         }
@@ -458,6 +464,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 return;
             }
             device = updated;
+            if (!updated.gateway() && gateway != null) {
+                log.debug("MQTT device {} is no longer a gateway; closing its children's sessions", updated.deviceName());
+                gateway.closeAll();
+                gateway = null;
+            }
             MqttTopics t = MqttTopics.of(tc);
             if (t.protobuf()) {
                 log.warn("MQTT device {}: profile switched to PROTOBUF payloads, not supported; closing", updated.deviceName());
@@ -521,8 +532,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return session;
     }
 
-    /** The connection's gateway sessions, created on first use. */
+    /**
+     * The connection's gateway sessions, created on first use; null when the device is not a gateway
+     * (its {@code additionalInfo.gateway} is not true), which may not use the gateway topics.
+     */
     GatewaySessions gateway() {
+        if (device == null || !device.gateway()) {
+            return null;
+        }
         if (gateway == null) {
             gateway = new GatewaySessions(this, transport);
         }

@@ -22,7 +22,8 @@ import io.mote.transport.mqtt.ota.FirmwareChunks;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE: only the filters of the device API are granted (at most QoS 1); anything else
- * is refused in the SUBACK (0x8F for MQTT 5, 0x80 for 3.1.1).
+ * is refused in the SUBACK (0x8F for MQTT 5, 0x80 for 3.1.1), and the gateway filters of a device that is
+ * not a gateway with 0x87 (not authorized; 0x80 for 3.1.1).
  */
 final class SubscribeHandler {
 
@@ -69,7 +70,12 @@ final class SubscribeHandler {
                     s.software = q;
                 }
             } else if (f.startsWith(MqttTopics.GATEWAY)) {
-                ok = c.gateway() != null && c.gateway().subscribe(f, q);
+                if (c.gateway() == null) {
+                    log.debug("MQTT client {}: not a gateway, refused subscription to {}", c.clientId(), f);
+                    codes[i] = c.isV5() ? MqttReasonCodes.SubAck.NOT_AUTHORIZED.byteValue() & 0xFF : 0x80;
+                    continue;
+                }
+                ok = c.gateway().subscribe(f, q);
             } else {
                 ok = false;
             }
