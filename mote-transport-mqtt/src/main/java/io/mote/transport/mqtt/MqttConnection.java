@@ -41,6 +41,7 @@ import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
 import io.mote.transport.api.RpcRequest;
 import io.mote.transport.api.SessionListener;
+import io.mote.transport.api.TransportConfiguration;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.mqtt.auth.ClientCertificates;
 import io.mote.transport.mqtt.auth.ConnectAuthenticator;
@@ -52,6 +53,7 @@ import io.mote.transport.mqtt.gateway.GatewaySessions;
 import io.mote.transport.mqtt.ota.FirmwareChunks;
 import io.mote.transport.mqtt.payload.JsonPayloadAdaptor;
 import io.mote.transport.mqtt.payload.PayloadAdaptor;
+import io.mote.transport.mqtt.payload.PayloadAdaptors;
 import io.mote.transport.mqtt.provision.ProvisionRequests;
 
 /**
@@ -234,12 +236,24 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         channel.config().setAutoRead(false);
         ConnectAuthenticator.authenticate(transport, certificate, id, userName, password)
                 .thenCompose(auth -> auth.device() == null
-                        ? CompletableFuture.completedFuture(new Connected(auth, null))
-                        : transport.transportConfiguration(auth.device()).thenApply(tc -> new Connected(auth, MqttTopics.of(tc))))
+                        ? CompletableFuture.completedFuture(new Connected(auth, null, null))
+                        : transport.transportConfiguration(auth.device()).thenApply(tc ->
+                                new Connected(auth, MqttTopics.of(tc), payloadsOf(auth.device(), tc))))
                 .whenComplete((c, err) -> channel.eventLoop().execute(() -> completeConnect(c, err)));
     }
 
-    private record Connected(ConnectAuthenticator.Result auth, MqttTopics topics) {
+    /** The device's payload adaptor (schemas compiled here, off the event loop); null if they do not compile. */
+    private static PayloadAdaptor payloadsOf(DeviceInfo d, TransportConfiguration tc) {
+        try {
+            return PayloadAdaptors.of(tc);
+        } catch (MoteException e) {
+            log.warn("MQTT device {} ({}): its profile's protobuf schemas do not compile: {}", d.deviceName(),
+                    d.deviceId(), e.getMessage());
+            return null;
+        }
+    }
+
+    private record Connected(ConnectAuthenticator.Result auth, MqttTopics topics, PayloadAdaptor payloads) {
     }
 
     private void completeConnect(Connected c, Throwable err) {
@@ -262,15 +276,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                             : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED));
             return;
         }
-        if (c.topics().protobuf()) {
-            log.warn("MQTT device {} ({}): its profile asks for PROTOBUF payloads, which this server does not "
-                    + "support yet; connection refused", c.auth().device().deviceName(), c.auth().device().deviceId());
+        if (c.payloads() == null) {
             refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_PAYLOAD_FORMAT_INVALID
                     : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
             return;
         }
         device = c.auth().device();
         topics = c.topics();
+        payloads = c.payloads();
         session = transport.openSession(device, this);
         connected = true;
         MqttConnection previous = server.clients.put(clientId, this);
@@ -459,24 +472,29 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void onDeviceUpdated(DeviceInfo updated) {
-        transport.transportConfiguration(updated).whenComplete((tc, err) -> channel.eventLoop().execute(() -> {
-            if (err != null || !connected) {
-                return;
-            }
-            device = updated;
-            if (!updated.gateway() && gateway != null) {
-                log.debug("MQTT device {} is no longer a gateway; closing its children's sessions", updated.deviceName());
-                gateway.closeAll();
-                gateway = null;
-            }
-            MqttTopics t = MqttTopics.of(tc);
-            if (t.protobuf()) {
-                log.warn("MQTT device {}: profile switched to PROTOBUF payloads, not supported; closing", updated.deviceName());
-                disconnect(MqttReasonCodes.Disconnect.PAYLOAD_FORMAT_INVALID);
-                return;
-            }
-            topics = t;
-        }));
+        transport.transportConfiguration(updated).whenComplete((tc, err) -> {
+            MqttTopics t = err == null ? MqttTopics.of(tc) : null;
+            PayloadAdaptor adaptor = err == null ? payloadsOf(updated, tc) : null;
+            channel.eventLoop().execute(() -> deviceUpdated(updated, t, adaptor));
+        });
+    }
+
+    private void deviceUpdated(DeviceInfo updated, MqttTopics t, PayloadAdaptor adaptor) {
+        if (t == null || !connected) {
+            return;
+        }
+        device = updated;
+        if (!updated.gateway() && gateway != null) {
+            log.debug("MQTT device {} is no longer a gateway; closing its children's sessions", updated.deviceName());
+            gateway.closeAll();
+            gateway = null;
+        }
+        if (adaptor == null) {
+            disconnect(MqttReasonCodes.Disconnect.PAYLOAD_FORMAT_INVALID);
+            return;
+        }
+        topics = t;
+        payloads = adaptor;
     }
 
     @Override

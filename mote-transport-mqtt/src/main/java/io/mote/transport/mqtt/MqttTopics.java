@@ -6,12 +6,13 @@ import io.mote.common.json.Json;
 import io.mote.transport.api.TransportConfiguration;
 
 /**
- * The topics and payload type a device uses, from its profile's MQTT transport configuration
+ * The topics a device uses, from its profile's MQTT transport configuration
  * ({@code deviceTelemetryTopic}, {@code deviceAttributesTopic}, {@code deviceAttributesSubscribeTopic},
- * {@code transportPayloadTypeConfiguration}). Devices of a profile without one share {@link #DEFAULT}.
+ * {@code sendAckOnValidationException}; the payload type is read by {@code payload.PayloadAdaptors}).
+ * Devices of a profile without one share {@link #DEFAULT}.
  */
-public record MqttTopics(String telemetry, String attributes, String attributesSubscribe, boolean protobuf,
-                  boolean sendAckOnValidationException) {
+public record MqttTopics(String telemetry, String attributes, String attributesSubscribe,
+                         boolean sendAckOnValidationException) {
 
     public static final String TELEMETRY = "v1/devices/me/telemetry";
     public static final String ATTRIBUTES = "v1/devices/me/attributes";
@@ -32,7 +33,7 @@ public record MqttTopics(String telemetry, String attributes, String attributesS
     public static final String GW_RPC = "v1/gateway/rpc";
     public static final String GW_CLAIM = "v1/gateway/claim";
 
-    public static final MqttTopics DEFAULT = new MqttTopics(TELEMETRY, ATTRIBUTES, ATTRIBUTES, false, false);
+    public static final MqttTopics DEFAULT = new MqttTopics(TELEMETRY, ATTRIBUTES, ATTRIBUTES, false);
 
     /** The topics of a device, from its profile's transport configuration (DEFAULT unless the type is MQTT). */
     public static MqttTopics of(TransportConfiguration configuration) {
@@ -43,10 +44,8 @@ public record MqttTopics(String telemetry, String attributes, String attributesS
         String telemetry = text(tc, "deviceTelemetryTopic", TELEMETRY);
         String attributes = text(tc, "deviceAttributesTopic", ATTRIBUTES);
         String subscribe = text(tc, "deviceAttributesSubscribeTopic", ATTRIBUTES);
-        boolean protobuf = "PROTOBUF".equals(tc.path("transportPayloadTypeConfiguration")
-                .path("transportPayloadType").asString("JSON"));
         boolean ackOnError = tc.path("sendAckOnValidationException").asBoolean(false);
-        MqttTopics t = new MqttTopics(telemetry, attributes, subscribe, protobuf, ackOnError);
+        MqttTopics t = new MqttTopics(telemetry, attributes, subscribe, ackOnError);
         return t.equals(DEFAULT) ? DEFAULT : t;
     }
 
