@@ -52,6 +52,8 @@ public final class TestServer implements AutoCloseable {
                 "--mote.transport.mqtt.port=0",
                 "--mote.transport.mqtt.ssl-port=0",
                 "--mote.transport.lwm2m.port=0",
+                "--mote.transport.coap.port=0",
+                "--mote.transport.coap.dtls-port=0",
                 "--mote.data-dir=" + dataDir.toAbsolutePath(),
                 "--mote.sysadmin.password=" + SYSADMIN_PASSWORD,
                 "--mote.tenant.password=" + TENANT_PASSWORD,
@@ -91,6 +93,16 @@ public final class TestServer implements AutoCloseable {
     /** The LwM2M server's bound UDP port. */
     public int lwm2mPort() {
         return context.getBean(io.mote.transport.lwm2m.Lwm2mTransport.class).port();
+    }
+
+    /** The bound CoAP port. */
+    public int coapPort() {
+        return bean(io.mote.transport.coap.CoapTransportServer.class).port();
+    }
+
+    /** The bound CoAP over DTLS port. */
+    public int coapDtlsPort() {
+        return bean(io.mote.transport.coap.CoapTransportServer.class).dtlsPort();
     }
 
     public String baseUrl() {

@@ -1,0 +1,625 @@
+package io.mote.transport.coap;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.BlockOption;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.OptionSet;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.network.Exchange;
+import org.eclipse.californium.core.observe.ObserveRelation;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.core.server.resources.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+import io.mote.common.entity.CredentialsType;
+import io.mote.common.error.MoteException;
+import io.mote.common.json.Json;
+import io.mote.common.json.KvJson;
+import io.mote.common.kv.KvEntry;
+import io.mote.common.kv.TsKvEntry;
+import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.DevicePayloads;
+import io.mote.transport.api.OtaPackageRef;
+import io.mote.transport.api.OtaPackageType;
+import io.mote.transport.api.TransportService;
+import io.mote.transport.dtls.DeviceIdentity;
+
+/**
+ * The CoAP device API: {@code /api/v1/{token}/<operation>}, and over DTLS {@code /api/v1/<operation>}
+ * for a device identified by its client certificate or PSK identity. Every request is answered from the
+ * core's futures (a piggybacked ACK when they complete within the ACK timeout), so no protocol thread
+ * waits on the database.
+ */
+final class CoapDeviceApi {
+
+    private static final Logger log = LoggerFactory.getLogger(CoapDeviceApi.class);
+    static final Set<String> OPERATIONS = Set.of("telemetry", "attributes", "rpc", "claim", "firmware", "software");
+    private static final int DEFAULT_BLOCK_SZX = BlockOption.size2Szx(1024);
+
+    private final TransportService transport;
+    private final CoapTransportSettings settings;
+    private final ScheduledExecutorService timer;
+    private final Map<UUID, DeviceState> states = new ConcurrentHashMap<>();
+    private final Map<Exchange, Observation> observations = new ConcurrentHashMap<>();
+
+    CoapDeviceApi(TransportService transport, CoapTransportSettings settings, ScheduledExecutorService timer) {
+        this.transport = transport;
+        this.settings = settings;
+        this.timer = timer;
+    }
+
+    /** The {@code api} resource with its tree. */
+    Resource root() {
+        NotFound api = new NotFound("api");
+        api.add(new V1());
+        return api;
+    }
+
+    int observationCount() {
+        return observations.size();
+    }
+
+    void closeAll() {
+        observations.values().forEach(Observation::close);
+        observations.clear();
+    }
+
+    // ---- the resource tree ----
+
+    /** A path segment that is no operation: every method answers 4.04. */
+    private static class NotFound extends CoapResource {
+        NotFound(String name) {
+            super(name);
+            setVisible(false);
+        }
+
+        private static void notFound(CoapExchange ex) {
+            ex.respond(ResponseCode.NOT_FOUND, "Resource not found", MediaTypeRegistry.TEXT_PLAIN);
+        }
+
+        @Override
+        public void handleGET(CoapExchange ex) {
+            notFound(ex);
+        }
+
+        @Override
+        public void handlePOST(CoapExchange ex) {
+            notFound(ex);
+        }
+
+        @Override
+        public void handlePUT(CoapExchange ex) {
+            notFound(ex);
+        }
+
+        @Override
+        public void handleDELETE(CoapExchange ex) {
+            notFound(ex);
+        }
+    }
+
+    /** {@code /api/v1}: an operation (identity from DTLS), {@code provision}, or an access token. */
+    private final class V1 extends NotFound {
+        private final Map<String, Resource> tokenless;
+        private final Token token = new Token();
+
+        V1() {
+            super("v1");
+            tokenless = operations(false);
+            Resource provision = new Provision();
+            provision.setParent(this);
+            tokenless.put("provision", provision);
+            tokenless.values().forEach(r -> r.setParent(this));
+        }
+
+        @Override
+        public Resource getChild(String name) {
+            Resource op = tokenless.get(name);
+            return op != null ? op : token;
+        }
+    }
+
+    /** {@code /api/v1/{token}}: the operations of the device with that access token. */
+    private final class Token extends NotFound {
+        private final Map<String, Resource> ops = operations(true);
+
+        Token() {
+            super("token");
+            ops.values().forEach(r -> r.setParent(this));
+        }
+
+        @Override
+        public Resource getChild(String name) {
+            return ops.get(name);
+        }
+    }
+
+    private Map<String, Resource> operations(boolean tokenInPath) {
+        Map<String, Resource> m = new ConcurrentHashMap<>();
+        m.put("telemetry", new Telemetry(tokenInPath));
+        m.put("attributes", new Attributes(tokenInPath));
+        m.put("rpc", new Rpc(tokenInPath));
+        m.put("claim", new Claim(tokenInPath));
+        m.put("firmware", new Ota(tokenInPath, OtaPackageType.FIRMWARE));
+        m.put("software", new Ota(tokenInPath, OtaPackageType.SOFTWARE));
+        return m;
+    }
+
+    private abstract class Op extends CoapResource {
+        final boolean tokenInPath;
+
+        Op(String name, boolean tokenInPath) {
+            super(name);
+            this.tokenInPath = tokenInPath;
+        }
+    }
+
+    private final class Telemetry extends Op {
+        Telemetry(boolean t) {
+            super("telemetry", t);
+        }
+
+        @Override
+        public void handlePOST(CoapExchange ex) {
+            serve(ex, tokenInPath, true, () -> {
+                List<TsKvEntry> entries = KvJson.parseTelemetry(jsonBody(ex), System.currentTimeMillis());
+                return d -> transport.postTelemetry(d.device, entries).thenApply(v -> new Response(ResponseCode.CREATED));
+            });
+        }
+    }
+
+    private final class Attributes extends Op {
+        Attributes(boolean t) {
+            super("attributes", t);
+            setObservable(true);
+        }
+
+        @Override
+        public void handlePOST(CoapExchange ex) {
+            serve(ex, tokenInPath, true, () -> {
+                List<KvEntry> attrs = KvJson.parseKvObject(jsonBody(ex));
+                return d -> transport.postAttributes(d.device, attrs).thenApply(v -> new Response(ResponseCode.CREATED));
+            });
+        }
+
+        @Override
+        public void handleGET(CoapExchange ex) {
+            if (registering(ex)) {
+                observe(ex, tokenInPath, Observation.Kind.ATTRIBUTES);
+                return;
+            }
+            Collection<String> client = keys(ex.getQueryParameter("clientKeys"));
+            Collection<String> shared = keys(ex.getQueryParameter("sharedKeys"));
+            boolean all = client == null && shared == null;
+            serve(ex, tokenInPath, true, () -> d -> transport.getAttributes(d.device, client, shared).thenApply(attrs ->
+                    json(ResponseCode.CONTENT, DevicePayloads.attributesResponse(attrs, all || client != null, all || shared != null))));
+        }
+
+        @Override
+        public void removeObserveRelation(ObserveRelation relation) {
+            super.removeObserveRelation(relation);
+            ended(relation);
+        }
+    }
+
+    private final class Rpc extends Op {
+        private final RpcResponse response;
+
+        Rpc(boolean t) {
+            super("rpc", t);
+            setObservable(true);
+            response = new RpcResponse(t);
+            response.setParent(this);
+        }
+
+        @Override
+        public Resource getChild(String name) {
+            return response;
+        }
+
+        /** Server-side RPC: observe; each request is a notification. */
+        @Override
+        public void handleGET(CoapExchange ex) {
+            if (registering(ex)) {
+                observe(ex, tokenInPath, Observation.Kind.RPC);
+            } else if (ex.getRequestOptions().hasObserve()) {
+                // Deregistration (Observe=1): Californium has cancelled the relation already.
+                serve(ex, tokenInPath, true, () -> d -> CompletableFuture.completedFuture(new Response(ResponseCode.CONTENT)));
+            } else {
+                ex.respond(ResponseCode.BAD_REQUEST, "Use the Observe option to receive RPC requests", MediaTypeRegistry.TEXT_PLAIN);
+            }
+        }
+
+        /** Client-side RPC: {@code {"method","params"}}, answered with the server's JSON. */
+        @Override
+        public void handlePOST(CoapExchange ex) {
+            serve(ex, tokenInPath, true, () -> {
+                jsonBody(ex);
+                String body = ex.getRequestText();
+                return d -> transport.clientRpc(d.device, body).thenApply(answer -> {
+                    Response r = new Response(ResponseCode.CONTENT);
+                    r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
+                    r.setPayload(answer);
+                    return r;
+                });
+            });
+        }
+
+        @Override
+        public void removeObserveRelation(ObserveRelation relation) {
+            super.removeObserveRelation(relation);
+            ended(relation);
+        }
+    }
+
+    /** {@code rpc/{id}}: the device's answer to a server-side RPC. */
+    private final class RpcResponse extends Op {
+        RpcResponse(boolean t) {
+            super("id", t);
+        }
+
+        @Override
+        public void handlePOST(CoapExchange ex) {
+            serve(ex, tokenInPath, true, () -> {
+                List<String> path = ex.getRequestOptions().getUriPath();
+                if (path.size() != (tokenInPath ? 5 : 4)) {
+                    throw new CoapError(ResponseCode.NOT_FOUND, "Resource not found");
+                }
+                int id;
+                try {
+                    id = Integer.parseInt(path.get(path.size() - 1));
+                } catch (NumberFormatException e) {
+                    throw new CoapError(ResponseCode.BAD_REQUEST, "RPC request id must be an integer");
+                }
+                byte[] body = body(ex);
+                String text = new String(body, StandardCharsets.UTF_8);
+                return d -> transport.sendRpcResponse(d.device, id, text).thenApply(v -> new Response(ResponseCode.CREATED));
+            });
+        }
+    }
+
+    private final class Claim extends Op {
+        Claim(boolean t) {
+            super("claim", t);
+        }
+
+        @Override
+        public void handlePOST(CoapExchange ex) {
+            serve(ex, tokenInPath, false, () -> {
+                byte[] body = body(ex);
+                String secret = "";
+                long duration = 0;
+                if (body.length > 0) {
+                    JsonNode n = Json.parse(body);
+                    if (!n.isObject()) {
+                        throw MoteException.badRequest("Claim request must be a JSON object");
+                    }
+                    secret = n.path("secretKey").asString("");
+                    duration = n.path("durationMs").asLong(0);
+                }
+                String s = secret;
+                long dur = duration;
+                return d -> transport.claimDevice(d.device, s, dur).thenApply(v -> new Response(ResponseCode.CREATED));
+            });
+        }
+    }
+
+    /** {@code /api/v1/provision}: no credentials; the answer is the provisioning result's JSON. */
+    private final class Provision extends CoapResource {
+        Provision() {
+            super("provision");
+        }
+
+        @Override
+        public void handlePOST(CoapExchange ex) {
+            CompletableFuture<Response> f;
+            try {
+                checkContentFormat(ex);
+                jsonBody(ex);
+                f = transport.provision(ex.getRequestText()).thenApply(res -> {
+                    Response r = new Response(ResponseCode.CONTENT);
+                    r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
+                    r.setPayload(res.json());
+                    return r;
+                });
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.exceptionally(CoapDeviceApi::error).thenAccept(ex::respond);
+        }
+    }
+
+    /** Firmware or software download: the whole image blockwise (RFC 7959 Block2), or one {@code chunk} of {@code size} bytes. */
+    private final class Ota extends Op {
+        private final OtaPackageType type;
+
+        Ota(boolean t, OtaPackageType type) {
+            super(type == OtaPackageType.FIRMWARE ? "firmware" : "software", t);
+            this.type = type;
+        }
+
+        @Override
+        public void handleGET(CoapExchange ex) {
+            serve(ex, tokenInPath, false, () -> {
+                String title = ex.getQueryParameter("title");
+                String version = ex.getQueryParameter("version");
+                if (title == null || title.isEmpty() || version == null || version.isEmpty()) {
+                    throw new CoapError(ResponseCode.BAD_REQUEST, "Query parameters title and version are required");
+                }
+                int size = intParam(ex, "size", 0);
+                int chunk = intParam(ex, "chunk", 0);
+                BlockOption block2 = ex.getRequestOptions().getBlock2();
+                return d -> transport.otaPackage(d.device, type).thenCompose(p -> download(p, title, version, size, chunk, block2));
+            });
+        }
+
+        private CompletableFuture<Response> download(Optional<OtaPackageRef> assigned, String title, String version,
+                                                     int size, int chunk, BlockOption block2) {
+            String kind = type == OtaPackageType.FIRMWARE ? "firmware" : "software";
+            if (assigned.isEmpty()) {
+                throw new CoapError(ResponseCode.NOT_FOUND, "No " + kind + " is assigned to the device");
+            }
+            OtaPackageRef p = assigned.get();
+            if (!title.equals(p.title()) || !version.equals(p.version())) {
+                throw new CoapError(ResponseCode.NOT_FOUND, "The assigned " + kind + " is " + p.title() + " " + p.version());
+            }
+            if (size > 0) {
+                long offset = (long) size * chunk;
+                return transport.otaData(p.id(), offset, size).thenApply(bytes -> bytes(bytes, null));
+            }
+            int szx = block2 != null ? Math.min(block2.getSzx(), DEFAULT_BLOCK_SZX) : DEFAULT_BLOCK_SZX;
+            int blockSize = BlockOption.szx2Size(szx);
+            if (block2 == null && p.size() <= blockSize) {
+                return transport.otaData(p.id(), 0, (int) p.size()).thenApply(bytes -> bytes(bytes, null));
+            }
+            int num = block2 == null ? 0 : block2.getNum();
+            long offset = (long) num * blockSize;
+            if (offset >= p.size() && p.size() > 0) {
+                throw new CoapError(ResponseCode.BAD_OPTION, "Block " + num + " is past the end of the image");
+            }
+            return transport.otaData(p.id(), offset, blockSize).thenApply(bytes -> {
+                Response r = bytes(bytes, p.size());
+                r.getOptions().setBlock2(szx, offset + bytes.length < p.size(), num);
+                return r;
+            });
+        }
+
+        private static Response bytes(byte[] data, Long total) {
+            Response r = new Response(ResponseCode.CONTENT);
+            r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_OCTET_STREAM);
+            if (total != null) {
+                r.getOptions().setSize2(total.intValue());
+            }
+            r.setPayload(data);
+            return r;
+        }
+    }
+
+    // ---- request handling ----
+
+    /** A request's device and its transport state. */
+    record Ctx(DeviceInfo device, DeviceState state) {
+    }
+
+    /** Parses the request (before authenticating, as the HTTP API does), then runs the action for its device. */
+    private interface Action {
+        Function<Ctx, CompletableFuture<Response>> prepare();
+    }
+
+    private void serve(CoapExchange ex, boolean tokenInPath, boolean jsonOperation, Action action) {
+        CompletableFuture<Response> f;
+        try {
+            checkContentFormat(ex);
+            Function<Ctx, CompletableFuture<Response>> run = action.prepare();
+            f = device(ex, tokenInPath).thenCompose(ctx -> {
+                if (jsonOperation && ctx.state.settings.protobuf()) {
+                    throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
+                            "The device profile uses PROTOBUF payloads, which the CoAP transport does not support yet; use JSON");
+                }
+                return run.apply(ctx);
+            });
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.exceptionally(CoapDeviceApi::error).thenAccept(ex::respond);
+    }
+
+    /** Authenticates the request's device and loads its state; the request counts as an uplink. */
+    private CompletableFuture<Ctx> device(CoapExchange ex, boolean tokenInPath) {
+        CredentialsType type;
+        String id;
+        if (tokenInPath) {
+            type = CredentialsType.ACCESS_TOKEN;
+            id = ex.getRequestOptions().getUriPath().get(2);
+        } else {
+            Optional<DeviceIdentity> identity = DeviceIdentity.of(ex.advanced().getRequest().getSourceContext().getPeerIdentity());
+            if (identity.isEmpty()) {
+                return CompletableFuture.failedFuture(new CoapError(ResponseCode.UNAUTHORIZED,
+                        "No access token in the path and no DTLS client identity"));
+            }
+            type = identity.get().type();
+            id = identity.get().credentialsId();
+        }
+        return transport.authenticate(type, id).thenCompose(auth -> {
+            if (auth.isEmpty()) {
+                throw new CoapError(ResponseCode.UNAUTHORIZED, "Unauthorized");
+            }
+            DeviceInfo device = auth.get().device();
+            return state(device).thenApply(state -> {
+                state.heard();
+                return new Ctx(device, state);
+            });
+        });
+    }
+
+    private CompletableFuture<DeviceState> state(DeviceInfo device) {
+        DeviceState state = states.computeIfAbsent(device.deviceId(), DeviceState::new);
+        long now = System.currentTimeMillis();
+        if (state.settingsLoadedAt > 0 && now - state.settingsLoadedAt < settings.profileCacheMs()) {
+            return CompletableFuture.completedFuture(state);
+        }
+        return transport.transportConfiguration(device).thenApply(tc -> {
+            state.settings = ClientSettings.of(tc);
+            state.settingsLoadedAt = now;
+            return state;
+        });
+    }
+
+    private static boolean registering(CoapExchange ex) {
+        OptionSet o = ex.getRequestOptions();
+        return o.hasObserve() && o.getObserve() == 0 && ex.advanced().getRelation() != null;
+    }
+
+    /** An observe registration: the first answer (Observe 0) is the current shared attributes, or empty for RPC. */
+    private void observe(CoapExchange ex, boolean tokenInPath, Observation.Kind kind) {
+        Exchange exchange = ex.advanced();
+        device(ex, tokenInPath).thenCompose(ctx -> {
+            if (ctx.state.settings.protobuf()) {
+                throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
+                        "The device profile uses PROTOBUF payloads, which the CoAP transport does not support yet; use JSON");
+            }
+            Observation o = new Observation(kind, ctx.device, ctx.state, exchange, transport, timer);
+            observations.put(exchange, o);
+            o.open();
+            if (kind == Observation.Kind.RPC) {
+                return CompletableFuture.completedFuture(o);
+            }
+            return transport.getAttributes(ctx.device, null, null).thenApply(attrs -> {
+                o.onAttributesUpdate(new io.mote.transport.api.AttributesUpdate(attrs.shared(), List.of()));
+                return o;
+            });
+        }).whenComplete((o, err) -> {
+            if (err != null) {
+                Observation failed = observations.remove(exchange);
+                if (failed != null) {
+                    failed.close();
+                }
+                ex.respond(error(err));
+                return;
+            }
+            o.sendFirst(ex);
+            ObserveRelation relation = exchange.getRelation();
+            if (relation == null || relation.isCanceled()) {
+                ended(exchange);
+            } else {
+                o.ready();
+            }
+        });
+    }
+
+    private void ended(ObserveRelation relation) {
+        ended(relation.getExchange());
+    }
+
+    private void ended(Exchange exchange) {
+        Observation o = observations.remove(exchange);
+        if (o != null) {
+            o.close();
+        }
+    }
+
+    private void checkContentFormat(CoapExchange ex) {
+        OptionSet o = ex.getRequestOptions();
+        if (o.hasContentFormat()) {
+            int cf = o.getContentFormat();
+            if (cf != MediaTypeRegistry.APPLICATION_JSON && cf != MediaTypeRegistry.TEXT_PLAIN) {
+                throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
+                        "Unsupported content format " + MediaTypeRegistry.toString(cf) + "; send application/json");
+            }
+        }
+        byte[] payload = ex.getRequestPayload();
+        if (payload != null && payload.length > settings.maxPayloadSize()) {
+            throw new CoapError(ResponseCode.REQUEST_ENTITY_TOO_LARGE, "Payload is too large");
+        }
+    }
+
+    private static byte[] body(CoapExchange ex) {
+        byte[] p = ex.getRequestPayload();
+        return p == null ? new byte[0] : p;
+    }
+
+    private static JsonNode jsonBody(CoapExchange ex) {
+        return Json.parse(body(ex));
+    }
+
+    private static int intParam(CoapExchange ex, String name, int dflt) {
+        String v = ex.getQueryParameter(name);
+        if (v == null || v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new CoapError(ResponseCode.BAD_REQUEST, "Query parameter " + name + " must be a non-negative integer");
+        }
+    }
+
+    private static Collection<String> keys(String csv) {
+        if (csv == null) {
+            return null;
+        }
+        LinkedHashSet<String> keys = new LinkedHashSet<>();
+        Arrays.stream(csv.split(",")).map(String::trim).filter(k -> !k.isEmpty()).forEach(keys::add);
+        return keys;
+    }
+
+    private static Response json(ResponseCode code, Object body) {
+        Response r = new Response(code);
+        r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
+        r.setPayload(Json.write(body));
+        return r;
+    }
+
+    /** An error in CoAP terms: the code and a plain-text diagnostic payload. */
+    static Response error(Throwable t) {
+        Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        ResponseCode code;
+        String message;
+        if (e instanceof CoapError c) {
+            code = c.code;
+            message = c.getMessage();
+        } else if (e instanceof MoteException m) {
+            message = m.getMessage();
+            code = switch (m.errorCode()) {
+                case BAD_REQUEST_PARAMS, INVALID_ARGUMENTS -> ResponseCode.BAD_REQUEST;
+                case AUTHENTICATION, JWT_TOKEN_EXPIRED -> ResponseCode.UNAUTHORIZED;
+                case PERMISSION_DENIED, SUBSCRIPTION_VIOLATION -> ResponseCode.FORBIDDEN;
+                case ITEM_NOT_FOUND -> ResponseCode.NOT_FOUND;
+                case TOO_MANY_REQUESTS, TOO_MANY_UPDATES -> ResponseCode.TOO_MANY_REQUESTS;
+                case SERVICE_UNAVAILABLE -> ResponseCode.SERVICE_UNAVAILABLE;
+                case VERSION_CONFLICT -> ResponseCode.CONFLICT;
+                default -> ResponseCode.INTERNAL_SERVER_ERROR;
+            };
+        } else {
+            log.error("CoAP device API request failed", e);
+            code = ResponseCode.INTERNAL_SERVER_ERROR;
+            message = "Internal server error";
+        }
+        Response r = new Response(code);
+        r.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
+        r.setPayload(message);
+        return r;
+    }
+}

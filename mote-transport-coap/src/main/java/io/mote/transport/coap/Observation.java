@@ -1,0 +1,269 @@
+package io.mote.transport.coap;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.network.Exchange;
+import org.eclipse.californium.core.observe.ObserveRelation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.mote.common.json.Json;
+import io.mote.common.json.KvJson;
+import io.mote.common.kv.AttributeKvEntry;
+import io.mote.transport.api.AttributesUpdate;
+import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.DevicePayloads;
+import io.mote.transport.api.DeviceSession;
+import io.mote.transport.api.RpcRequest;
+import io.mote.transport.api.SessionListener;
+import io.mote.transport.api.TransportService;
+
+/**
+ * One CoAP observation of a device's shared attributes or RPC. Only one notification is in transit at a
+ * time; the next waits for its acknowledgement. Attribute changes made meanwhile are merged (the newest
+ * value of each key, and the deleted keys); RPC stays queued in the core, which offers it again once the
+ * observation can take it. While the device is unreachable (PSM, eDRX) nothing is sent: it goes out when
+ * the device is next heard from (or its next eDRX paging window).
+ */
+final class Observation implements SessionListener {
+
+    enum Kind { ATTRIBUTES, RPC }
+
+    final Kind kind;
+    final DeviceInfo device;
+    final DeviceState state;
+    final Exchange exchange;
+    private final TransportService transport;
+    private final ScheduledExecutorService timer;
+    private DeviceSession session;
+
+    private int sequence;               // the Observe option of the last notification (0 = the first answer)
+    private boolean ready;              // the first answer was sent
+    private boolean inTransit;
+    private boolean closed;
+    private boolean windowScheduled;
+    private final Map<String, JsonNode> pendingValues = new LinkedHashMap<>();
+    private final Set<String> pendingDeleted = new LinkedHashSet<>();
+    private RpcRequest pendingRpc;
+
+    Observation(Kind kind, DeviceInfo device, DeviceState state, Exchange exchange, TransportService transport,
+                ScheduledExecutorService timer) {
+        this.kind = kind;
+        this.device = device;
+        this.state = state;
+        this.exchange = exchange;
+        this.transport = transport;
+        this.timer = timer;
+    }
+
+    /** Registers with the core and subscribes; updates arriving before the first answer wait for it. */
+    void open() {
+        session = transport.openSession(device, this);
+        state.observations.add(this);
+        if (kind == Kind.ATTRIBUTES) {
+            session.subscribeToAttributes(true);
+        }
+    }
+
+    /** The first answer went out: start delivering (and, for RPC, ask the core for what is queued). */
+    void ready() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            ready = true;
+        }
+        if (kind == Kind.RPC) {
+            session.subscribeToRpc(true);
+        }
+        flush();
+    }
+
+    /** The answer to the registration, with Observe 0: the shared attributes known so far ({@code {}} if none), empty for RPC. */
+    void sendFirst(org.eclipse.californium.core.server.resources.CoapExchange ex) {
+        Response r = new Response(ResponseCode.CONTENT);
+        r.getOptions().setObserve(0);
+        if (kind == Kind.ATTRIBUTES) {
+            ObjectNode o = Json.object();
+            synchronized (this) {
+                pendingValues.forEach(o::set);
+                pendingValues.clear();
+                pendingDeleted.clear();
+            }
+            r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
+            r.setPayload(Json.write(o));
+        }
+        ex.respond(r);
+    }
+
+    @Override
+    public void onAttributesUpdate(AttributesUpdate update) {
+        synchronized (this) {
+            for (AttributeKvEntry a : update.updated()) {
+                pendingValues.put(a.key(), KvJson.toJsonValue(a.kv()));
+                pendingDeleted.remove(a.key());
+            }
+            for (String k : update.deleted()) {
+                pendingValues.remove(k);
+                pendingDeleted.add(k);
+            }
+        }
+        flush();
+    }
+
+    @Override
+    public boolean onRpcRequest(RpcRequest request) {
+        synchronized (this) {
+            if (closed || !ready || inTransit || pendingRpc != null || !state.reachable()) {
+                return false;
+            }
+            pendingRpc = request;
+        }
+        flush();
+        return true;
+    }
+
+    @Override
+    public void onSessionClosed(String reason) {
+        Response r = new Response(ResponseCode.UNAUTHORIZED);
+        r.setPayload(reason == null ? "Session closed" : reason);
+        try {
+            exchange.sendResponse(r);
+        } finally {
+            ObserveRelation relation = exchange.getRelation();
+            if (relation != null) {
+                relation.cancel();
+            }
+            close();
+        }
+    }
+
+    /** Sends the next notification when one is due and the device can receive it. */
+    void flush() {
+        byte[] payload;
+        Object delivered;
+        synchronized (this) {
+            if (closed || !ready || inTransit) {
+                return;
+            }
+            boolean due = pendingRpc != null || !pendingValues.isEmpty() || !pendingDeleted.isEmpty();
+            if (!due) {
+                if (kind == Kind.RPC && state.reachable()) {
+                    // Nothing held here: let the core offer what it queued while the device slept.
+                    timer.execute(() -> {
+                        DeviceSession s = session;
+                        if (s != null && !isClosed()) {
+                            s.subscribeToRpc(true);
+                        }
+                    });
+                }
+                return;
+            }
+            if (!state.reachable()) {
+                scheduleWindow();
+                return;
+            }
+            if (pendingRpc != null) {
+                payload = Json.write(DevicePayloads.rpcRequest(pendingRpc)).getBytes(StandardCharsets.UTF_8);
+                delivered = pendingRpc;
+            } else {
+                ObjectNode o = Json.object();
+                pendingValues.forEach(o::set);
+                if (!pendingDeleted.isEmpty()) {
+                    var arr = o.putArray("deleted");
+                    pendingDeleted.forEach(arr::add);
+                }
+                pendingValues.clear();
+                pendingDeleted.clear();
+                payload = Json.write(o).getBytes(StandardCharsets.UTF_8);
+                delivered = null;
+            }
+            inTransit = true;
+            sequence = (sequence + 1) & 0xFFFFFF;
+        }
+        Response r = new Response(ResponseCode.CONTENT);
+        r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
+        r.getOptions().setObserve(sequence);
+        r.setPayload(payload);
+        r.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onAcknowledgement() {
+                done(delivered);
+            }
+
+            @Override
+            public void onSent(boolean retransmission) {
+                if (!r.isConfirmable()) {
+                    done(delivered);
+                }
+            }
+
+            @Override
+            protected void failed() {
+                // Timed out or rejected: Californium cancels the relation, which closes this observation.
+                synchronized (Observation.this) {
+                    inTransit = false;
+                }
+            }
+        });
+        exchange.sendResponse(r);
+    }
+
+    private void done(Object delivered) {
+        synchronized (this) {
+            if (!inTransit) {
+                return;
+            }
+            inTransit = false;
+            if (delivered != null) {
+                pendingRpc = null;
+            }
+        }
+        if (delivered instanceof RpcRequest rpc) {
+            transport.acknowledgeRpc(device, rpc.id());
+        }
+        flush();
+    }
+
+    private void scheduleWindow() {
+        long at = state.settings.nextWindow(state.lastUplink, System.currentTimeMillis());
+        if (at < 0 || windowScheduled) {
+            return;
+        }
+        windowScheduled = true;
+        timer.schedule(() -> {
+            synchronized (this) {
+                windowScheduled = false;
+            }
+            flush();
+        }, Math.max(1, at - System.currentTimeMillis() + 5), TimeUnit.MILLISECONDS);
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** The relation ended (RST, deregistration, timeout, server stop): unregister from the core. */
+    void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        state.observations.remove(this);
+        if (session != null) {
+            session.close();
+        }
+    }
+}
