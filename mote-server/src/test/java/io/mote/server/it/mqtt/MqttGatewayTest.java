@@ -141,4 +141,29 @@ class MqttGatewayTest {
         });
         again.disconnect();
     }
+
+    @Test
+    void gatewayAllowsClaimingOfAChild() {
+        Api.TestDevice gw = anon.newTenantWithGateway("gw-claim");
+        Api tenant = gw.tenant();
+        String child = "Claimable " + UUID.randomUUID().toString().substring(0, 8);
+        Mqtt5BlockingClient c = MqttTestClients.v5Token(gw.token());
+        publish(c, "v1/gateway/connect", "{\"device\":\"" + child + "\"}");
+        publish(c, "v1/gateway/claim", "{\"" + child + "\":{\"secretKey\":\"s3cret\",\"durationMs\":60000}}");
+        c.disconnect();
+
+        String customerId = Api.id(tenant.post("/api/customer",
+                io.mote.common.json.Json.object().put("title", "C " + UUID.randomUUID())).ok());
+        Api user = tenant.newCustomerUser(customerId);
+        String path = "/api/customer/device/" + URLEncoder.encode(child, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/claim";
+        assertThat(user.post(path, "{\"secretKey\":\"wrong\"}").status()).isEqualTo(400);
+        // The wrong secret used the claim up; the gateway asks again and the right secret wins.
+        c = MqttTestClients.v5Token(gw.token());
+        publish(c, "v1/gateway/claim", "{\"" + child + "\":{\"secretKey\":\"s3cret\",\"durationMs\":60000}}");
+        c.disconnect();
+        JsonNode claimed = user.post(path, "{\"secretKey\":\"s3cret\"}").ok();
+        assertThat(claimed.get("response").asString()).isEqualTo("SUCCESS");
+        assertThat(claimed.get("device").get("customerId").get("id").asString()).isEqualTo(customerId);
+    }
 }
