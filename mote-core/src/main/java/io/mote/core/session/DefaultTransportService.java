@@ -89,6 +89,11 @@ public class DefaultTransportService implements TransportService {
     }
 
     @Override
+    public CompletableFuture<Void> postTransportLog(DeviceInfo device, List<TsKvEntry> lines) {
+        return telemetry.save(device.deviceId(), lines);
+    }
+
+    @Override
     public CompletableFuture<Void> postAttributes(DeviceInfo device, List<KvEntry> kvs) {
         state.onActivity(device.deviceId());
         return CompletableFuture.runAsync(() -> attributes.save(EntityType.DEVICE, device.deviceId(),

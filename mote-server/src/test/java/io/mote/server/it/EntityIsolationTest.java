@@ -148,7 +148,10 @@ class EntityIsolationTest {
         assertThat(a.get("/api/device/" + deviceId + "/credentials").ok().get("credentialsId").asString())
                 .isEqualTo(token);
         assertThat(anon.post("/api/v1/" + token + "/telemetry", "{\"t\":1}").status()).isEqualTo(200);
-        assertThat(a.get("/api/plugins/telemetry/DEVICE/" + deviceId + "/values/attributes").ok()).isEmpty();
+        // Only the device's own state (active, lastActivityTime, ...) is among its attributes.
+        assertThat(a.get("/api/plugins/telemetry/DEVICE/" + deviceId + "/values/attributes").ok())
+                .allMatch(attr -> java.util.Set.of("active", "lastActivityTime", "lastConnectTime", "lastDisconnectTime")
+                        .contains(attr.get("key").asString()));
     }
 
     @Test

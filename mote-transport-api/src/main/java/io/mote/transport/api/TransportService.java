@@ -48,6 +48,14 @@ public interface TransportService {
     CompletableFuture<DeviceInfo> gatewayChild(DeviceInfo gateway, String deviceName, String deviceType);
 
     /**
+     * Stores lines of the device's communication log (telemetry key {@code transportLog}) through the
+     * batched telemetry path; unlike {@link #postTelemetry} this is not activity of the device.
+     */
+    default CompletableFuture<Void> postTransportLog(DeviceInfo device, List<TsKvEntry> lines) {
+        return postTelemetry(device, lines);
+    }
+
+    /**
      * The device showed a sign of life the other calls do not carry (an LwM2M registration update, a
      * notification that maps to no key, a wake-up of a sleeping device). Cheap: kept in memory.
      */

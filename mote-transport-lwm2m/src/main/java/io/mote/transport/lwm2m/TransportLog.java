@@ -39,6 +39,6 @@ final class TransportLog {
         }
         long now = System.currentTimeMillis();
         long ts = lastTs.updateAndGet(prev -> Math.max(prev + 1, now));
-        core.postTelemetry(device, List.of(new TsKvEntry(ts, KvEntry.ofString(KEY, line)))).exceptionally(e -> null);
+        core.postTransportLog(device, List.of(new TsKvEntry(ts, KvEntry.ofString(KEY, line)))).exceptionally(e -> null);
     }
 }
