@@ -121,6 +121,7 @@ public final class TestClient implements AutoCloseable {
 
     final java.util.concurrent.atomic.AtomicInteger bootstraps = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger registrations = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger updates = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * A client over DTLS (or through bootstrap, when {@code security} is a bootstrap account and {@code server}
@@ -154,6 +155,11 @@ public final class TestClient implements AutoCloseable {
             @Override
             public void onBootstrapSuccess(LwM2mServer bsserver, org.eclipse.leshan.core.request.BootstrapRequest request) {
                 bootstraps.incrementAndGet();
+            }
+
+            @Override
+            public void onUpdateSuccess(LwM2mServer server, org.eclipse.leshan.core.request.UpdateRequest request) {
+                updates.incrementAndGet();
             }
 
             @Override
