@@ -18,6 +18,10 @@ public final class Bench {
                         --url http://127.0.0.1:8080 (REST, to create devices)  --mqtt-host 127.0.0.1  --mqtt-port 1883
                         --username tenant@mote.local  --password <pw>  --mqtt-version 3|5
                         --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
+                      dtls-handshake  full DTLS handshakes against the LwM2M secure port, closed loop per client
+                        --mode psk|ecdhe  --dtls-host 127.0.0.1  --dtls-port 5686  --clients 50
+                        --url http://127.0.0.1:8080 --username tenant@mote.local --password <pw> (psk: creates devices)
+                        --devices 100  --warmup 5  --duration 20  --max-handshakes 1000000
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -25,6 +29,7 @@ public final class Bench {
         switch (args[0]) {
             case "http-ingest" -> HttpIngestLoad.run(options);
             case "mqtt-ingest" -> MqttIngestLoad.run(options);
+            case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);

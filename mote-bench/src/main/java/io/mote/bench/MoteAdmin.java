@@ -41,6 +41,19 @@ final class MoteAdmin {
                 Json.write(Json.object().put("name", name).put("type", "bench")));
     }
 
+    /** Creates the device with these credentials ({@code type}, {@code value} JSON) unless it exists already. */
+    void ensureDeviceWithCredentials(String name, String type, String value) {
+        HttpResponse<String> found = send("GET", "/api/tenant/devices?deviceName="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8), null);
+        if (found.statusCode() == 200) {
+            return;
+        }
+        var body = Json.object();
+        body.putObject("device").put("name", name).put("type", "bench");
+        body.putObject("credentials").put("credentialsType", type).put("credentialsValue", value);
+        call("POST", "/api/device-with-credentials", Json.write(body));
+    }
+
     private JsonNode call(String method, String path, String body) {
         HttpResponse<String> r = send(method, path, body);
         if (r.statusCode() != 200) {
