@@ -16,7 +16,8 @@ trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null 
 
 # shellcheck disable=SC2086
 java ${MOTE_BENCH_SERVER_OPTS:-} -jar mote-server/target/mote-server.jar --server.port="$PORT" \
-  --mote.transport.lwm2m.port="$LWM2M_PORT" --mote.transport.mqtt.enabled=false --mote.transport.coap.enabled=false \
+  --mote.transport.lwm2m.port="$LWM2M_PORT" --mote.transport.lwm2m.secure-port=0 --mote.transport.lwm2m.bootstrap.enabled=false \
+  --mote.transport.mqtt.enabled=false --mote.transport.coap.enabled=false \
   --mote.data-dir="$DATA" --mote.tenant.password="$PASSWORD" --mote.sysadmin.password=bench-sys-pw \
   --logging.level.root=WARN >>"$LOG" 2>&1 &
 PID=$!

@@ -23,6 +23,10 @@ public final class Bench {
                         --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
                         --connections 10000  --devices min(connections,10000)  --connect-rate 1000
                         --keepalive 60  --hold 10  --server-pid <pid of the server, same machine>
+                      dtls-handshake  full DTLS handshakes against the LwM2M secure port, closed loop per client
+                        --mode psk|ecdhe  --dtls-host 127.0.0.1  --dtls-port 5686  --clients 50
+                        --url http://127.0.0.1:8080 --username tenant@mote.local --password <pw> (psk: creates devices)
+                        --devices 100  --warmup 5  --duration 20  --max-handshakes 1000000
                       lwm2m-load    many Leshan clients in this process, each observed, each changing its battery level
                         --url http://127.0.0.1:8080  --lwm2m-host 127.0.0.1  --lwm2m-port 5685
                         --username tenant@mote.local  --password <pw>  --clients 1000  --period-ms 1000
@@ -35,6 +39,7 @@ public final class Bench {
             case "http-ingest" -> HttpIngestLoad.run(options);
             case "mqtt-ingest" -> MqttIngestLoad.run(options);
             case "mqtt-idle" -> MqttIdleLoad.run(options);
+            case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             case "lwm2m-load" -> Lwm2mLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.lwm2m.Lwm2mTransport;
 import io.mote.transport.lwm2m.Lwm2mTransportProperties;
+import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 
 /** The LwM2M server, on unless {@code mote.transport.lwm2m.enabled} is false. */
 @Configuration
@@ -24,11 +25,8 @@ public class Lwm2mConfig {
             @Value("${mote.transport.lwm2m.secure-port:5686}") int securePort,
             @Value("${mote.transport.lwm2m.timeout:10000}") long timeoutMs,
             @Value("${mote.transport.lwm2m.core-timeout:10000}") long coreTimeoutMs,
-            @Value("${mote.transport.lwm2m.awake-time:93000}") long awakeTimeMs,
-            @Value("${mote.transport.lwm2m.bootstrap.port:5687}") int bootstrapPort,
-            @Value("${mote.transport.lwm2m.bootstrap.secure-port:5688}") int bootstrapSecurePort) {
-        return new Lwm2mTransportProperties(host, port, securePort, timeoutMs, coreTimeoutMs, awakeTimeMs, bootstrapPort,
-                bootstrapSecurePort);
+            @Value("${mote.transport.lwm2m.awake-time:93000}") long awakeTimeMs) {
+        return new Lwm2mTransportProperties(host, port, securePort, timeoutMs, coreTimeoutMs, awakeTimeMs);
     }
 
     /** {@code mote_lwm2m_clients} (registered now) and {@code mote_lwm2m_notifications_total} on the actuator. */
@@ -43,7 +41,8 @@ public class Lwm2mConfig {
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")
-    public Lwm2mTransport lwm2mTransport(TransportService transport, Lwm2mTransportProperties props) {
-        return new Lwm2mTransport(transport, props);
+    public Lwm2mTransport lwm2mTransport(TransportService transport, Lwm2mTransportProperties props,
+                                         Lwm2mSecurity security) {
+        return new Lwm2mTransport(transport, props, security);
     }
 }

@@ -10,9 +10,7 @@ package io.mote.transport.lwm2m;
  * @param coreTimeoutMs   how long a registration may wait for the core (credentials, models)
  * @param awakeTimeMs     how long a queue-mode client counts as awake after each uplink, unless its PSM or
  *                        eDRX settings say otherwise
- * @param bootstrapPort         bootstrap server port, as clients are told it (the bootstrap server is not run yet)
- * @param bootstrapSecurePort   bootstrap server DTLS port, likewise
  */
 public record Lwm2mTransportProperties(String host, int port, int securePort, long timeoutMs, long coreTimeoutMs,
-                                       long awakeTimeMs, int bootstrapPort, int bootstrapSecurePort) {
+                                       long awakeTimeMs) {
 }
