@@ -18,6 +18,10 @@ public final class Bench {
                         --url http://127.0.0.1:8080 (REST, to create devices)  --mqtt-host 127.0.0.1  --mqtt-port 1883
                         --username tenant@mote.local  --password <pw>  --mqtt-version 3|5
                         --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
+                      coap-ingest   CON telemetry over CoAP (token in the path), closed loop, devices sharing UDP sockets
+                        --url http://127.0.0.1:8080 (REST, to create devices)  --coap-host 127.0.0.1  --coap-port 5683
+                        --username tenant@mote.local  --password <pw>  --endpoints <devices/20>
+                        --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -25,6 +29,7 @@ public final class Bench {
         switch (args[0]) {
             case "http-ingest" -> HttpIngestLoad.run(options);
             case "mqtt-ingest" -> MqttIngestLoad.run(options);
+            case "coap-ingest" -> CoapIngestLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);
