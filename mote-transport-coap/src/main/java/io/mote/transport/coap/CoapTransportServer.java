@@ -64,9 +64,11 @@ public class CoapTransportServer {
     }
 
     /** Californium settings for the server side, built in code. */
-    public static Configuration configuration(int maxPayloadSize) {
+    public static Configuration configuration(CoapTransportSettings settings) {
         Configuration c = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS, DtlsConfig.DEFINITIONS);
-        c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, maxPayloadSize);
+        c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, settings.maxPayloadSize());
+        c.set(CoapConfig.ACK_TIMEOUT, settings.ackTimeoutMs(), TimeUnit.MILLISECONDS);
+        c.set(CoapConfig.MAX_RETRANSMIT, settings.maxRetransmit());
         c.set(CoapConfig.MAX_MESSAGE_SIZE, 1024);
         c.set(CoapConfig.PREFERRED_BLOCK_SIZE, 1024);
         c.set(CoapConfig.NOTIFICATION_CHECK_INTERVAL_COUNT, 20);
@@ -83,7 +85,7 @@ public class CoapTransportServer {
     }
 
     public synchronized void start() {
-        Configuration config = configuration(settings.maxPayloadSize());
+        Configuration config = configuration(settings);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coap-power");
             t.setDaemon(true);
@@ -138,6 +140,11 @@ public class CoapTransportServer {
     /** Live observations (attributes and RPC). */
     public int observationCount() {
         return api == null ? 0 : api.observationCount();
+    }
+
+    /** Devices the transport currently remembers (those with observations, and those heard from recently). */
+    public int deviceStateCount() {
+        return api == null ? 0 : api.deviceStateCount();
     }
 
     private static int bound(Endpoint e) {
