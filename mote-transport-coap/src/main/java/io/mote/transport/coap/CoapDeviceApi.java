@@ -521,6 +521,13 @@ final class CoapDeviceApi {
                 throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
                         "The device profile uses PROTOBUF payloads, which the CoAP transport does not support yet; use JSON");
             }
+            // A device observes each resource once: a new registration (a rebooted device, a new token or
+            // port) replaces the earlier one, so RPC and changes do not go to a client that is gone.
+            for (Observation earlier : ctx.state.observations) {
+                if (earlier.kind == kind) {
+                    earlier.replaced();
+                }
+            }
             Observation o = new Observation(kind, ctx.device, ctx.state, exchange, transport, timer,
                     settings.maxHeldAttributes());
             observations.put(exchange, o);

@@ -179,6 +179,18 @@ final class Observation implements SessionListener {
         }
     }
 
+    /** A newer registration of the same device and resource took over: end this relation without a word. */
+    void replaced() {
+        try {
+            ObserveRelation relation = exchange.getRelation();
+            if (relation != null) {
+                relation.cancel();
+            }
+        } finally {
+            close();
+        }
+    }
+
     /** Sends the next notification when one is due and the device can receive it. */
     void flush() {
         byte[] payload;
