@@ -74,6 +74,12 @@ public class CoapTransportServer {
         c.set(CoapConfig.NOTIFICATION_CHECK_INTERVAL_COUNT, 20);
         c.set(CoapConfig.NOTIFICATION_CHECK_INTERVAL_TIME, 60, TimeUnit.SECONDS);
         c.set(CoapConfig.EXCHANGE_LIFETIME, 60, TimeUnit.SECONDS);
+        // Duplicate detection keeps each answered exchange for the exchange lifetime; kept for every
+        // request, that is about 2 KB times a minute of traffic (hundreds of MB at a few thousand
+        // requests/s). A device retransmits only its latest requests (NSTART 1), so the last 64 of each
+        // peer are enough and bound the memory by peer.
+        c.set(CoapConfig.DEDUPLICATOR, CoapConfig.DEDUPLICATOR_PEERS_MARK_AND_SWEEP);
+        c.set(CoapConfig.PEERS_MARK_AND_SWEEP_MESSAGES, 64);
         c.set(UdpConfig.UDP_RECEIVE_BUFFER_SIZE, 4 * 1024 * 1024);
         c.set(UdpConfig.UDP_SEND_BUFFER_SIZE, 4 * 1024 * 1024);
         c.set(DtlsConfig.DTLS_ROLE, DtlsRole.SERVER_ONLY);
