@@ -2,7 +2,8 @@
 # Starts a fresh Mote server (embedded PostgreSQL in a temporary data directory), drives the MQTT ingest
 # scenario against it over loopback, reports the server's memory before and after, and stops it.
 # Build first: ./mvnw -q -DskipTests install
-# Usage: mote-bench/mqtt-ingest.sh [--devices 1000 --keys 10 --warmup 10 --duration 30 --mqtt-version 3]
+# Usage: mote-bench/mqtt-ingest.sh [--devices 1000 --keys 10 --warmup 10 --duration 30 --mqtt-version 3
+#        --connect-rate 500 --rest-parallel 16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,8 @@ PASSWORD=bench-tenant-pw
 DATA=$(mktemp -d)
 LOG="$DATA/server.log"
 PID=
+# One file descriptor per connection on both sides: as many as this shell may have.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }

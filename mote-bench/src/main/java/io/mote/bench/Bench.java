@@ -18,9 +18,14 @@ public final class Bench {
                         --url http://127.0.0.1:8080 (REST, to create devices)  --mqtt-host 127.0.0.1  --mqtt-port 1883
                         --username tenant@mote.local  --password <pw>  --mqtt-version 3|5
                         --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
+                        --connect-rate 500 (connections set up per second)  --rest-parallel 16 (device creation)
+                      mqtt-idle     N idle MQTT 3.1.1 connections; the server's RSS and heap before and after
+                        --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
+                        --connections 10000  --devices min(connections,10000)  --connect-rate 1000
+                        --keepalive 60  --hold 10  --server-pid <pid of the server, same machine>
                       coap-ingest   CON telemetry over CoAP (token in the path), closed loop, devices sharing UDP sockets
                         --url http://127.0.0.1:8080 (REST, to create devices)  --coap-host 127.0.0.1  --coap-port 5683
-                        --username tenant@mote.local  --password <pw>  --endpoints <devices/20>
+                        --username tenant@mote.local  --password <pw>  --endpoints <devices/20>  --rest-parallel 16
                         --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
@@ -29,6 +34,7 @@ public final class Bench {
         switch (args[0]) {
             case "http-ingest" -> HttpIngestLoad.run(options);
             case "mqtt-ingest" -> MqttIngestLoad.run(options);
+            case "mqtt-idle" -> MqttIdleLoad.run(options);
             case "coap-ingest" -> CoapIngestLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");

@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,20 +57,12 @@ final class CoapIngestLoad {
         MoteAdmin admin = new MoteAdmin(url);
         admin.login(args.string("username", "tenant@mote.local"), args.string("password", ""));
         long createStart = System.nanoTime();
-        List<String> tokens = new ArrayList<>(devices);
-        ExecutorService creators = Executors.newFixedThreadPool(16);
-        List<Future<?>> created = new ArrayList<>();
-        for (int i = 0; i < devices; i++) {
-            String token = "bench-coap-token-" + i;
-            String name = "bench-coap-" + i;
-            tokens.add(token);
-            created.add(creators.submit(() -> admin.ensureDevice(name, token)));
-        }
-        for (Future<?> f : created) {
-            f.get();
-        }
-        creators.shutdown();
+        admin.ensureDevices("bench-coap", "bench-coap-token", devices, args.integer("rest-parallel", 16));
         long createMs = (System.nanoTime() - createStart) / 1_000_000;
+        List<String> tokens = new ArrayList<>(devices);
+        for (int i = 0; i < devices; i++) {
+            tokens.add("bench-coap-token-" + i);
+        }
 
         Configuration config = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS);
         config.set(UdpConfig.UDP_RECEIVER_THREAD_COUNT, 1);

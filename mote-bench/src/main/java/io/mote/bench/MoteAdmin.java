@@ -41,6 +41,39 @@ final class MoteAdmin {
                 Json.write(Json.object().put("name", name).put("type", "bench")));
     }
 
+    /**
+     * Creates devices {@code prefix-0 … prefix-(count-1)} with access tokens {@code tokenPrefix-i}, with up
+     * to {@code parallel} REST calls in flight; a device that exists already is left as it is.
+     */
+    void ensureDevices(String prefix, String tokenPrefix, int count, int parallel) throws InterruptedException {
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(parallel);
+        java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count && failure.get() == null; i++) {
+            inFlight.acquire();
+            String body = Json.write(Json.object().put("name", prefix + "-" + i).put("type", "bench"));
+            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/device?accessToken="
+                            + URLEncoder.encode(tokenPrefix + "-" + i, StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                    .header("X-Authorization", "Bearer " + jwt).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            client.sendAsync(r, HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
+                inFlight.release();
+                if (err != null) {
+                    failure.compareAndSet(null, err.toString());
+                } else if (res.statusCode() != 200 && !res.body().contains("already exists")) {
+                    failure.compareAndSet(null, res.statusCode() + " " + res.body());
+                }
+            });
+        }
+        inFlight.acquire(parallel);
+        inFlight.release(parallel);
+        if (failure.get() != null) {
+            throw new IllegalStateException("Creating devices failed: " + failure.get());
+        }
+        System.out.printf("%d devices ensured in %d ms (%d REST calls in flight)%n", count,
+                (System.nanoTime() - t0) / 1_000_000, parallel);
+    }
+
     private JsonNode call(String method, String path, String body) {
         HttpResponse<String> r = send(method, path, body);
         if (r.statusCode() != 200) {

@@ -45,14 +45,23 @@ final class MqttIngestLoad {
         int duration = args.integer("duration", 30);
         long maxRequests = Long.parseLong(args.string("max-requests", "20000000"));
 
+        int connectRate = args.integer("connect-rate", 500);
+        int restParallel = args.integer("rest-parallel", 16);
+
         MoteAdmin admin = new MoteAdmin(url);
         admin.login(args.string("username", "tenant@mote.local"), args.string("password", ""));
+        admin.ensureDevices("bench-mqtt", "bench-mqtt-token", devices, restParallel);
         List<Device> clients = new ArrayList<>(devices);
         long connectStart = System.nanoTime();
         List<CompletableFuture<?>> connects = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
             String token = "bench-mqtt-token-" + i;
-            admin.ensureDevice("bench-mqtt-" + i, token);
+            // Connection setup is paced (--connect-rate per second) so the server's accept queue never overflows.
+            long due = connectStart + i * 1_000_000_000L / connectRate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
             if (version == 5) {
                 Mqtt5AsyncClient c = Mqtt5Client.builder().identifier("bench-" + i).serverHost(host).serverPort(port)
                         .buildAsync();
@@ -81,7 +90,7 @@ final class MqttIngestLoad {
                 });
             }
         }
-        CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
         System.out.printf("MQTT %s ingest: %d devices connected in %d ms, %d data points a publish, QoS 1, "
                         + "%d s warm-up, %d s measured, %s:%d%n", version == 5 ? "5" : "3.1.1", devices,
                 (System.nanoTime() - connectStart) / 1_000_000, keys, warmup, duration, host, port);

@@ -58,8 +58,10 @@ public class DeviceAuthCache {
                 new AuthenticatedDevice(info(device), c.get().credentialsValue()))).orElse(null);
     }
 
+    /** The transport's view of a device; {@code gateway} from {@code additionalInfo.gateway}. */
     public static DeviceInfo info(Device d) {
-        return new DeviceInfo(d.tenantId().id(), d.id().id(), d.name(), d.type(), d.deviceProfileId().id());
+        boolean gateway = d.additionalInfo() != null && d.additionalInfo().path("gateway").asBoolean(false);
+        return new DeviceInfo(d.tenantId().id(), d.id().id(), d.name(), d.type(), d.deviceProfileId().id(), gateway);
     }
 
     public void invalidate(String credentialsId) {

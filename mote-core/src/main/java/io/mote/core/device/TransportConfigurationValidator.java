@@ -1,5 +1,6 @@
 package io.mote.core.device;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -9,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 
 import io.mote.common.entity.TransportType;
 import io.mote.common.error.MoteException;
+import io.mote.transport.api.proto.ProtoSchemas;
 
 /**
  * Checks a profile's or a device's {@code transportConfiguration}. Each transport contributes the
@@ -19,7 +21,43 @@ import io.mote.common.error.MoteException;
 public class TransportConfigurationValidator {
 
     private final Map<TransportType, Consumer<JsonNode>> profileChecks = Map.of(
-            TransportType.DEFAULT, tc -> { });
+            TransportType.DEFAULT, tc -> { },
+            TransportType.MQTT, TransportConfigurationValidator::validateMqtt);
+
+    private static final List<String> PROTO_SCHEMAS = List.of("deviceTelemetryProtoSchema",
+            "deviceAttributesProtoSchema", "deviceRpcRequestProtoSchema", "deviceRpcResponseProtoSchema");
+
+    /**
+     * An MQTT profile's payload type: JSON or PROTOBUF; for PROTOBUF every schema given must compile
+     * (an empty one means the default schema).
+     */
+    private static void validateMqtt(JsonNode tc) {
+        JsonNode payload = tc.path("transportPayloadTypeConfiguration");
+        if (payload.isMissingNode() || payload.isNull()) {
+            return;
+        }
+        String type = payload.path("transportPayloadType").asString("JSON");
+        if (!type.equals("JSON") && !type.equals("PROTOBUF")) {
+            throw MoteException.invalid("transportPayloadTypeConfiguration.transportPayloadType must be JSON or PROTOBUF");
+        }
+        if (type.equals("JSON")) {
+            return;
+        }
+        for (String field : PROTO_SCHEMAS) {
+            JsonNode schema = payload.get(field);
+            if (schema == null || schema.isNull() || (schema.isString() && schema.asString().isBlank())) {
+                continue;
+            }
+            if (!schema.isString()) {
+                throw MoteException.invalid("transportPayloadTypeConfiguration." + field + " must be the .proto text");
+            }
+            try {
+                ProtoSchemas.compile(schema.asString());
+            } catch (MoteException e) {
+                throw MoteException.invalid("transportPayloadTypeConfiguration." + field + ": " + e.getMessage());
+            }
+        }
+    }
 
     private final Lwm2mProfileValidator lwm2m;
 

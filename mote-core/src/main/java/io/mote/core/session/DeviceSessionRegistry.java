@@ -89,6 +89,7 @@ public class DeviceSessionRegistry {
             return;
         }
         for (Session s : sessions) {
+            s.device = info;
             try {
                 s.listener.onDeviceUpdated(info);
             } catch (RuntimeException e) {
@@ -129,7 +130,8 @@ public class DeviceSessionRegistry {
 
     private final class Session implements DeviceSession {
         private final UUID id;
-        private final DeviceInfo device;
+        /** Replaced when the device is updated, so a later profile update passes the current info. */
+        private volatile DeviceInfo device;
         private final SessionListener listener;
         private volatile boolean attributesSubscribed;
         private volatile boolean rpcSubscribed;

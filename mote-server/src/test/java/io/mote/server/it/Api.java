@@ -229,6 +229,20 @@ public final class Api {
         return post("/api/device?accessToken=" + token, Json.object().put("name", name)).ok();
     }
 
+    /** Creates a gateway device ({@code additionalInfo.gateway} true) with the given access token. */
+    public JsonNode createGateway(String name, String token) {
+        var body = Json.object().put("name", name);
+        body.putObject("additionalInfo").put("gateway", true);
+        return post("/api/device?accessToken=" + token, body).ok();
+    }
+
+    /** A fresh tenant with one gateway device (access token {@code prefix-<random>}). */
+    public TestDevice newTenantWithGateway(String prefix) {
+        Api tenant = newTenant();
+        String token = prefix + "-" + UUID.randomUUID();
+        return new TestDevice(tenant, token, id(tenant.createGateway(prefix + "-gw-" + UUID.randomUUID(), token)));
+    }
+
     public static String id(JsonNode entity) {
         return entity.get("id").get("id").asString();
     }

@@ -1,16 +1,16 @@
 package io.mote.transport.mqtt;
 
 /** MQTT topic-filter matching: {@code +} stands for one level, a final {@code #} for any remaining levels. */
-final class TopicFilter {
+public final class TopicFilter {
 
     private TopicFilter() {
     }
 
-    static boolean isWildcard(String filter) {
+    public static boolean isWildcard(String filter) {
         return filter.indexOf('+') >= 0 || filter.indexOf('#') >= 0;
     }
 
-    static boolean matches(String filter, String topic) {
+    public static boolean matches(String filter, String topic) {
         if (!isWildcard(filter)) {
             return filter.equals(topic);
         }

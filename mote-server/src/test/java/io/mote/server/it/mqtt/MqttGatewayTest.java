@@ -5,6 +5,7 @@ import static io.mote.server.it.mqtt.MqttTestClients.next;
 import static io.mote.server.it.mqtt.MqttTestClients.publish;
 import static io.mote.server.it.mqtt.MqttTestClients.publishes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -28,7 +34,7 @@ class MqttGatewayTest {
 
     @Test
     void gatewayFlows() throws Exception {
-        Api.TestDevice gw = anon.newTenantWithDevice("gw");
+        Api.TestDevice gw = anon.newTenantWithGateway("gw");
         Api tenant = gw.tenant();
         String child = "Child " + UUID.randomUUID().toString().substring(0, 8);
         Mqtt5BlockingClient c = MqttTestClients.v5Token(gw.token());
@@ -92,5 +98,72 @@ class MqttGatewayTest {
 
         publish(c, "v1/gateway/disconnect", "{\"device\":\"" + child + "\"}");
         c.disconnect();
+    }
+
+    @Test
+    void onlyGatewayDevicesMayUseTheGatewayTopics() throws Exception {
+        Api.TestDevice d = anon.newTenantWithDevice("notgw");
+        String connect = "{\"device\":\"Child " + UUID.randomUUID() + "\"}";
+
+        // MQTT 5, QoS 1: PUBACK "not authorized"; subscribing is refused the same way; the connection stays.
+        Mqtt5BlockingClient c = MqttTestClients.v5Token(d.token());
+        assertThatThrownBy(() -> publish(c, "v1/gateway/connect", connect))
+                .isInstanceOfSatisfying(Mqtt5PubAckException.class, e -> assertThat(e.getMqttMessage().getReasonCode())
+                        .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED));
+        assertThatThrownBy(() -> c.subscribeWith().topicFilter("v1/gateway/rpc").qos(MqttQos.AT_LEAST_ONCE).send())
+                .isInstanceOfSatisfying(Mqtt5SubAckException.class, e -> assertThat(e.getMqttMessage().getReasonCodes()
+                        .get(0)).isEqualTo(Mqtt5SubAckReasonCode.NOT_AUTHORIZED));
+        publish(c, "v1/devices/me/telemetry", "{\"still\":1}");
+        c.disconnect();
+
+        // MQTT 3.1.1 has no reason codes: the connection is closed.
+        Mqtt3BlockingClient c3 = MqttTestClients.v3Token(d.token());
+        try {
+            c3.publishWith().topic("v1/gateway/connect").qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(connect.getBytes(StandardCharsets.UTF_8)).send();
+        } catch (RuntimeException closedBeforePubAck) {
+            // expected: no PUBACK comes
+        }
+        MqttTestClients.await("closed", () -> !c3.getState().isConnected());
+
+        // Setting additionalInfo.gateway makes it a gateway, for connections open at that moment too.
+        Mqtt5BlockingClient again = MqttTestClients.v5Token(d.token());
+        JsonNode device = d.tenant().get("/api/device/" + d.id()).ok();
+        ((tools.jackson.databind.node.ObjectNode) device).putObject("additionalInfo").put("gateway", true);
+        d.tenant().post("/api/device", device).ok();
+        MqttTestClients.await("gateway allowed", () -> {
+            try {
+                publish(again, "v1/gateway/connect", connect);
+                return true;
+            } catch (Mqtt5PubAckException e) {
+                return false;
+            }
+        });
+        again.disconnect();
+    }
+
+    @Test
+    void gatewayAllowsClaimingOfAChild() {
+        Api.TestDevice gw = anon.newTenantWithGateway("gw-claim");
+        Api tenant = gw.tenant();
+        String child = "Claimable " + UUID.randomUUID().toString().substring(0, 8);
+        Mqtt5BlockingClient c = MqttTestClients.v5Token(gw.token());
+        publish(c, "v1/gateway/connect", "{\"device\":\"" + child + "\"}");
+        publish(c, "v1/gateway/claim", "{\"" + child + "\":{\"secretKey\":\"s3cret\",\"durationMs\":60000}}");
+        c.disconnect();
+
+        String customerId = Api.id(tenant.post("/api/customer",
+                io.mote.common.json.Json.object().put("title", "C " + UUID.randomUUID())).ok());
+        Api user = tenant.newCustomerUser(customerId);
+        String path = "/api/customer/device/" + URLEncoder.encode(child, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/claim";
+        assertThat(user.post(path, "{\"secretKey\":\"wrong\"}").status()).isEqualTo(400);
+        // The wrong secret used the claim up; the gateway asks again and the right secret wins.
+        c = MqttTestClients.v5Token(gw.token());
+        publish(c, "v1/gateway/claim", "{\"" + child + "\":{\"secretKey\":\"s3cret\",\"durationMs\":60000}}");
+        c.disconnect();
+        JsonNode claimed = user.post(path, "{\"secretKey\":\"s3cret\"}").ok();
+        assertThat(claimed.get("response").asString()).isEqualTo("SUCCESS");
+        assertThat(claimed.get("device").get("customerId").get("id").asString()).isEqualTo(customerId);
     }
 }

@@ -1,4 +1,4 @@
-package io.mote.transport.mqtt;
+package io.mote.transport.mqtt.gateway;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,13 +26,17 @@ import io.mote.transport.api.DeviceSession;
 import io.mote.transport.api.RpcRequest;
 import io.mote.transport.api.SessionListener;
 import io.mote.transport.api.TransportService;
+import io.mote.transport.mqtt.MqttConnection;
+import io.mote.transport.mqtt.MqttTopics;
+import io.mote.transport.mqtt.MqttUtil;
+import io.mote.transport.mqtt.Publish;
 
 /**
  * The gateway API of one connection: child devices connected through it, each with a session of its own
  * so that shared-attribute updates and RPC for a child reach the gateway's connection. Touched on the
  * connection's event loop only.
  */
-final class GatewaySessions {
+public final class GatewaySessions {
 
     private static final Logger log = LoggerFactory.getLogger(GatewaySessions.class);
 
@@ -44,14 +48,14 @@ final class GatewaySessions {
     private byte rpcQos = -1;
     private byte attrResponseQos = -1;
 
-    GatewaySessions(MqttConnection connection, TransportService transport) {
+    public GatewaySessions(MqttConnection connection, TransportService transport) {
         this.connection = connection;
         this.transport = transport;
     }
 
     // ---------------------------------------------------------------- subscriptions
 
-    boolean subscribe(String filter, byte qos) {
+    public boolean subscribe(String filter, byte qos) {
         switch (filter) {
             case MqttTopics.GW_ATTRIBUTES -> {
                 attrQos = qos;
@@ -69,7 +73,7 @@ final class GatewaySessions {
         return true;
     }
 
-    void unsubscribe(String filter) {
+    public void unsubscribe(String filter) {
         switch (filter) {
             case MqttTopics.GW_ATTRIBUTES -> {
                 attrQos = -1;
@@ -94,23 +98,23 @@ final class GatewaySessions {
         }
     }
 
-    void closeAll() {
+    public void closeAll() {
         eachChild(c -> c.session.close());
         children.clear();
     }
 
     // ---------------------------------------------------------------- publishes from the gateway
 
-    void onPublish(MqttConnection.Publish p) {
+    public void onPublish(Publish p) {
         switch (p.topic()) {
             case MqttTopics.GW_CONNECT -> {
-                JsonNode body = MqttConnection.json(p);
+                JsonNode body = Json.parse(p.payload());
                 String name = deviceName(body.get("device"));
                 String type = body.path("type").asString("");
                 connection.complete(p, child(name, type));
             }
             case MqttTopics.GW_DISCONNECT -> {
-                String name = deviceName(MqttConnection.json(p).get("device"));
+                String name = deviceName(Json.parse(p.payload()).get("device"));
                 CompletableFuture<Child> f = children.remove(name);
                 if (f != null) {
                     f.thenAccept(c -> c.session.close());
@@ -121,7 +125,7 @@ final class GatewaySessions {
             case MqttTopics.GW_ATTRIBUTES -> attributes(p);
             case MqttTopics.GW_ATTRIBUTES_REQUEST -> attributesRequest(p);
             case MqttTopics.GW_RPC -> {
-                JsonNode body = MqttConnection.json(p);
+                JsonNode body = Json.parse(p.payload());
                 String name = deviceName(body.get("device"));
                 JsonNode id = body.get("id");
                 if (id == null || !id.canConvertToInt()) {
@@ -133,7 +137,7 @@ final class GatewaySessions {
                         transport.sendRpcResponse(c.info, id.asInt(), response)));
             }
             case MqttTopics.GW_CLAIM -> {
-                JsonNode body = object(MqttConnection.json(p));
+                JsonNode body = object(Json.parse(p.payload()));
                 List<CompletableFuture<?>> all = new ArrayList<>();
                 for (var e : body.properties()) {
                     JsonNode v = e.getValue();
@@ -148,8 +152,8 @@ final class GatewaySessions {
     }
 
     /** {@code {"Dev":[{"ts":..,"values":{..}}],..}}: each device's telemetry in any of the device forms. */
-    private void telemetry(MqttConnection.Publish p) {
-        JsonNode body = object(MqttConnection.json(p));
+    private void telemetry(Publish p) {
+        JsonNode body = object(Json.parse(p.payload()));
         long now = System.currentTimeMillis();
         Map<String, List<TsKvEntry>> byDevice = new HashMap<>();
         for (var e : body.properties()) {
@@ -162,8 +166,8 @@ final class GatewaySessions {
     }
 
     /** {@code {"Dev":{"attr":value,..},..}}. */
-    private void attributes(MqttConnection.Publish p) {
-        JsonNode body = object(MqttConnection.json(p));
+    private void attributes(Publish p) {
+        JsonNode body = object(Json.parse(p.payload()));
         Map<String, List<KvEntry>> byDevice = new HashMap<>();
         for (var e : body.properties()) {
             byDevice.put(deviceName(e.getKey()), KvJson.parseKvObject(e.getValue()));
@@ -178,8 +182,8 @@ final class GatewaySessions {
      * {@code {"id":1,"device":"Dev","client":true,"key":"k"}} (or {@code "keys":[..]}), answered on
      * {@code v1/gateway/attributes/response} with {@code {"id","device","value"}} (or {@code "values"}).
      */
-    private void attributesRequest(MqttConnection.Publish p) {
-        JsonNode body = MqttConnection.json(p);
+    private void attributesRequest(Publish p) {
+        JsonNode body = Json.parse(p.payload());
         String name = deviceName(body.get("device"));
         JsonNode id = body.get("id");
         if (id == null || !id.isNumber()) {
@@ -192,7 +196,7 @@ final class GatewaySessions {
         if (single) {
             keys = List.of(key.asString());
         } else {
-            keys = MqttConnection.keys(body.get("keys"));
+            keys = MqttUtil.keys(body.get("keys"));
             if (keys == null || keys.isEmpty()) {
                 throw MoteException.badRequest("Attribute request needs 'key' or 'keys'");
             }
@@ -210,7 +214,7 @@ final class GatewaySessions {
             } else {
                 response.set("values", DevicePayloads.flat(found));
             }
-            connection.publish(MqttTopics.GW_ATTRIBUTES_RESPONSE, response, MqttConnection.qosOr0(attrResponseQos));
+            connection.publish(MqttTopics.GW_ATTRIBUTES_RESPONSE, response, MqttUtil.qosOr0(attrResponseQos));
         }));
     }
 

@@ -1,0 +1,135 @@
+package io.mote.transport.mqtt;
+
+import java.util.List;
+
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mote.transport.mqtt.ota.FirmwareChunks;
+
+/**
+ * SUBSCRIBE and UNSUBSCRIBE: only the filters of the device API are granted (at most QoS 1); anything else
+ * is refused in the SUBACK (0x8F for MQTT 5, 0x80 for 3.1.1), and the gateway filters of a device that is
+ * not a gateway with 0x87 (not authorized; 0x80 for 3.1.1).
+ */
+final class SubscribeHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(SubscribeHandler.class);
+
+    private SubscribeHandler() {
+    }
+
+    static void subscribe(MqttConnection c, MqttSubscribeMessage m) {
+        Subscriptions s = c.subscriptions();
+        List<MqttTopicSubscription> subs = m.payload().topicSubscriptions();
+        int[] codes = new int[subs.size()];
+        boolean attributes = false;
+        boolean rpc = false;
+        for (int i = 0; i < subs.size(); i++) {
+            String f = subs.get(i).topicFilter();
+            byte q = (byte) Math.min(subs.get(i).qualityOfService().value(), 1);
+            boolean ok = true;
+            if (c.isProvisioning()) {
+                if (f.equals(MqttTopics.PROVISION_RESPONSE)) {
+                    s.provision = q;
+                } else {
+                    ok = false;
+                }
+            } else if (f.equals(c.topics().attributesSubscribe()) || f.equals(MqttTopics.ATTRIBUTES)) {
+                s.attributes = q;
+                s.attributesTopic = f;
+                attributes = true;
+            } else if (f.equals(MqttTopics.RPC_REQUEST + "+") || f.equals(MqttTopics.RPC_REQUEST + "#")) {
+                s.rpc = q;
+                rpc = true;
+            } else if (f.equals(MqttTopics.ATTRIBUTES_RESPONSE + "+") || f.equals(MqttTopics.ATTRIBUTES_RESPONSE + "#")) {
+                s.attributesResponse = q;
+            } else if (f.equals(MqttTopics.RPC_RESPONSE + "+") || f.equals(MqttTopics.RPC_RESPONSE + "#")) {
+                s.rpcResponse = q;
+            } else if (f.startsWith(FirmwareChunks.FIRMWARE)) {
+                ok = FirmwareChunks.isResponseFilter(f, FirmwareChunks.FIRMWARE);
+                if (ok) {
+                    s.firmware = q;
+                }
+            } else if (f.startsWith(FirmwareChunks.SOFTWARE)) {
+                ok = FirmwareChunks.isResponseFilter(f, FirmwareChunks.SOFTWARE);
+                if (ok) {
+                    s.software = q;
+                }
+            } else if (f.startsWith(MqttTopics.GATEWAY)) {
+                if (c.gateway() == null) {
+                    log.debug("MQTT client {}: not a gateway, refused subscription to {}", c.clientId(), f);
+                    codes[i] = c.isV5() ? MqttReasonCodes.SubAck.NOT_AUTHORIZED.byteValue() & 0xFF : 0x80;
+                    continue;
+                }
+                ok = c.gateway().subscribe(f, q);
+            } else {
+                ok = false;
+            }
+            if (!ok) {
+                log.debug("MQTT client {}: refused subscription to {}", c.clientId(), f);
+            }
+            codes[i] = ok ? q : (c.isV5() ? MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF : 0x80);
+        }
+        MqttFixedHeader h = new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
+        c.channel().writeAndFlush(new MqttSubAckMessage(h,
+                new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES),
+                new MqttSubAckPayload(codes)));
+        // After the SUBACK is queued, so that updates and RPC queued while away follow it.
+        if (attributes && c.session() != null) {
+            c.session().subscribeToAttributes(true);
+        }
+        if (rpc && c.session() != null) {
+            c.session().subscribeToRpc(true);
+        }
+    }
+
+    static void unsubscribe(MqttConnection c, MqttUnsubscribeMessage m) {
+        Subscriptions s = c.subscriptions();
+        List<String> filters = m.payload().topics();
+        short[] codes = new short[filters.size()];
+        for (int i = 0; i < filters.size(); i++) {
+            String f = filters.get(i);
+            if (s.attributesTopic != null && f.equals(s.attributesTopic)) {
+                s.attributes = Subscriptions.NOT_SUBSCRIBED;
+                s.attributesTopic = null;
+                if (c.session() != null) {
+                    c.session().subscribeToAttributes(false);
+                }
+            } else if (f.startsWith(MqttTopics.RPC_REQUEST)) {
+                s.rpc = Subscriptions.NOT_SUBSCRIBED;
+                if (c.session() != null) {
+                    c.session().subscribeToRpc(false);
+                }
+            } else if (f.startsWith(MqttTopics.ATTRIBUTES_RESPONSE)) {
+                s.attributesResponse = Subscriptions.NOT_SUBSCRIBED;
+            } else if (f.startsWith(MqttTopics.RPC_RESPONSE)) {
+                s.rpcResponse = Subscriptions.NOT_SUBSCRIBED;
+            } else if (f.startsWith(FirmwareChunks.FIRMWARE)) {
+                s.firmware = Subscriptions.NOT_SUBSCRIBED;
+            } else if (f.startsWith(FirmwareChunks.SOFTWARE)) {
+                s.software = Subscriptions.NOT_SUBSCRIBED;
+            } else if (f.startsWith(MqttTopics.GATEWAY) && c.gateway() != null) {
+                c.gateway().unsubscribe(f);
+            }
+            codes[i] = 0;
+        }
+        MqttFixedHeader h = new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
+        c.channel().writeAndFlush(new MqttUnsubAckMessage(h,
+                new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES),
+                c.isV5() ? new MqttUnsubAckPayload(codes) : null));
+    }
+}

@@ -1,0 +1,70 @@
+package io.mote.transport.mqtt.device;
+
+import java.nio.charset.StandardCharsets;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.mote.common.error.MoteException;
+import io.mote.common.json.Json;
+import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.RpcRequest;
+import io.mote.transport.mqtt.MqttConnection;
+import io.mote.transport.mqtt.MqttTopics;
+import io.mote.transport.mqtt.MqttUtil;
+import io.mote.transport.mqtt.Publish;
+
+/**
+ * RPC on the device topics: server-side requests published on {@code v1/devices/me/rpc/request/{id}} and
+ * answered on {@code v1/devices/me/rpc/response/{id}}; client-side requests the other way round
+ * (including {@code getSessionLimits}).
+ */
+public final class DeviceRpc {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceRpc.class);
+
+    private DeviceRpc() {
+    }
+
+    /** Server-side RPC for the device (a core thread); false when the device is not listening. */
+    public static boolean deliver(MqttConnection c, RpcRequest request) {
+        byte qos = c.subscriptions().rpc();
+        if (!c.channel().isActive() || qos < 0) {
+            return false;
+        }
+        byte[] body = c.payloads().rpcRequest(request);
+        DeviceInfo d = c.device();
+        c.publish(MqttTopics.RPC_REQUEST + request.id(), body, qos, () -> c.transport().acknowledgeRpc(d, request.id()));
+        return true;
+    }
+
+    /** {@code v1/devices/me/rpc/response/{id}}: the device's answer to server-side RPC {@code id}. */
+    public static void response(MqttConnection c, Publish p, String requestId) {
+        int id = MqttUtil.intLevel(requestId, "RPC id");
+        c.complete(p, c.transport().sendRpcResponse(c.device(), id, c.payloads().rpcResponse(p.payload())));
+    }
+
+    /** {@code v1/devices/me/rpc/request/{id}} with {@code {"method","params"}}: client-side RPC. */
+    public static void clientRequest(MqttConnection c, Publish p, String requestId) {
+        MqttUtil.intLevel(requestId, "request id");
+        JsonNode body = Json.parse(p.payload());
+        if (!body.isObject() || !body.path("method").isString()) {
+            throw MoteException.badRequest("Client-side RPC must be {\"method\":..,\"params\":..}");
+        }
+        String responseTopic = MqttTopics.RPC_RESPONSE + requestId;
+        // Acknowledge at once: the answer may take as long as an application needs.
+        c.ack(p);
+        c.transport().clientRpc(c.device(), Json.write(body)).whenComplete((answer, err) -> {
+            byte qos = MqttUtil.qosOr0(c.subscriptions().rpcResponse());
+            if (err != null) {
+                log.warn("MQTT client {}: client-side RPC failed", c.clientId(), MqttUtil.unwrap(err));
+                ObjectNode e = Json.object().put("error", MqttUtil.unwrap(err).getMessage());
+                c.publish(responseTopic, e, qos);
+            } else {
+                c.publish(responseTopic, answer.getBytes(StandardCharsets.UTF_8), qos);
+            }
+        });
+    }
+}
