@@ -27,6 +27,10 @@ public final class Bench {
                         --url http://127.0.0.1:8080 (REST, to create devices)  --coap-host 127.0.0.1  --coap-port 5683
                         --username tenant@mote.local  --password <pw>  --endpoints <devices/20>  --rest-parallel 16
                         --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
+                      dtls-handshake  full DTLS handshakes against the LwM2M secure port, closed loop per client
+                        --mode psk|ecdhe  --dtls-host 127.0.0.1  --dtls-port 5686  --clients 50
+                        --url http://127.0.0.1:8080 --username tenant@mote.local --password <pw> (psk: creates devices)
+                        --devices 100  --warmup 5  --duration 20  --max-handshakes 1000000
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -36,6 +40,7 @@ public final class Bench {
             case "mqtt-ingest" -> MqttIngestLoad.run(options);
             case "mqtt-idle" -> MqttIdleLoad.run(options);
             case "coap-ingest" -> CoapIngestLoad.run(options);
+            case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);

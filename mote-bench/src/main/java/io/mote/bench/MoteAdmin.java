@@ -41,6 +41,19 @@ final class MoteAdmin {
                 Json.write(Json.object().put("name", name).put("type", "bench")));
     }
 
+    /** Creates the device with these credentials ({@code type}, {@code value} JSON) unless it exists already. */
+    void ensureDeviceWithCredentials(String name, String type, String value) {
+        HttpResponse<String> found = send("GET", "/api/tenant/devices?deviceName="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8), null);
+        if (found.statusCode() == 200) {
+            return;
+        }
+        var body = Json.object();
+        body.putObject("device").put("name", name).put("type", "bench");
+        body.putObject("credentials").put("credentialsType", type).put("credentialsValue", value);
+        call("POST", "/api/device-with-credentials", Json.write(body));
+    }
+
     /**
      * Creates devices {@code prefix-0 … prefix-(count-1)} with access tokens {@code tokenPrefix-i}, with up
      * to {@code parallel} REST calls in flight; a device that exists already is left as it is.

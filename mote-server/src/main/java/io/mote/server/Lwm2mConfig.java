@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.lwm2m.Lwm2mTransport;
 import io.mote.transport.lwm2m.Lwm2mTransportProperties;
+import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 
 /** The LwM2M server, on unless {@code mote.transport.lwm2m.enabled} is false. */
 @Configuration
@@ -25,7 +26,8 @@ public class Lwm2mConfig {
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")
-    public Lwm2mTransport lwm2mTransport(TransportService transport, Lwm2mTransportProperties props) {
-        return new Lwm2mTransport(transport, props);
+    public Lwm2mTransport lwm2mTransport(TransportService transport, Lwm2mTransportProperties props,
+                                         Lwm2mSecurity security) {
+        return new Lwm2mTransport(transport, props, security);
     }
 }

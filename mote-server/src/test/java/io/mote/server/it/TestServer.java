@@ -47,11 +47,22 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, String... extraArgs) {
+        Path ca;
+        try {
+            ca = TestCa.write(dataDir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         List<String> args = new ArrayList<>(List.of(
+                "--mote.transport.lwm2m.dtls.trust-store-file=" + ca.toAbsolutePath(),
                 "--server.port=0",
                 "--mote.transport.mqtt.port=0",
                 "--mote.transport.mqtt.ssl-port=0",
                 "--mote.transport.lwm2m.port=0",
+                "--mote.transport.lwm2m.secure-port=0",
+                "--mote.transport.lwm2m.bootstrap.port=0",
+                "--mote.transport.lwm2m.bootstrap.secure-port=0",
+                "--mote.transport.lwm2m.advertised-host=127.0.0.1",
                 "--mote.transport.coap.port=0",
                 "--mote.transport.coap.dtls-port=0",
                 "--mote.data-dir=" + dataDir.toAbsolutePath(),
@@ -93,6 +104,21 @@ public final class TestServer implements AutoCloseable {
     /** The LwM2M server's bound UDP port. */
     public int lwm2mPort() {
         return context.getBean(io.mote.transport.lwm2m.Lwm2mTransport.class).port();
+    }
+
+    /** The LwM2M server's bound DTLS port. */
+    public int lwm2mSecurePort() {
+        return context.getBean(io.mote.transport.lwm2m.Lwm2mTransport.class).securePort();
+    }
+
+    /** The LwM2M bootstrap server's bound UDP port. */
+    public int lwm2mBootstrapPort() {
+        return context.getBean(io.mote.transport.lwm2m.bootstrap.Lwm2mBootstrapServer.class).port();
+    }
+
+    /** The LwM2M bootstrap server's bound DTLS port. */
+    public int lwm2mBootstrapSecurePort() {
+        return context.getBean(io.mote.transport.lwm2m.bootstrap.Lwm2mBootstrapServer.class).securePort();
     }
 
     /** The bound CoAP port. */

@@ -30,10 +30,17 @@ public class DevicePskStore implements AdvancedPskStore {
     private static final Logger log = LoggerFactory.getLogger(DevicePskStore.class);
 
     private final TransportService transport;
+    private final DtlsRefusals refusals;
     private volatile HandshakeResultHandler resultHandler;
 
     public DevicePskStore(TransportService transport) {
+        this(transport, DtlsRefusals.NONE);
+    }
+
+    /** A store that reports identities it cannot serve (unknown, or not a PSK device) to {@code refusals}. */
+    public DevicePskStore(TransportService transport, DtlsRefusals refusals) {
         this.transport = transport;
+        this.refusals = refusals;
     }
 
     @Override
@@ -51,6 +58,11 @@ public class DevicePskStore implements AdvancedPskStore {
                     : auth.map(AuthenticatedDevice::credentialsValue).flatMap(PskCredentials::key);
             if (err != null) {
                 log.warn("PSK look-up for identity {} failed: {}", id, err.toString());
+            } else if (key.isEmpty()) {
+                boolean known = auth != null && auth.isPresent();
+                refusals.refused(known ? "mode_mismatch" : "unknown_identity", null, known
+                        ? "PSK identity '" + id + "' belongs to a device that is not in PSK mode"
+                        : "unknown PSK identity '" + id + "'");
             }
             SecretKey secret = key.map(k -> SecretUtil.create(k, "PSK")).orElse(null);
             resultHandler.apply(new PskSecretResult(cid, identity, secret));

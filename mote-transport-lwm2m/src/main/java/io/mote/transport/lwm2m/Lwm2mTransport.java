@@ -3,7 +3,6 @@ package io.mote.transport.lwm2m;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +22,7 @@ import org.eclipse.leshan.server.LeshanServer;
 import org.eclipse.leshan.server.LeshanServerBuilder;
 import org.eclipse.leshan.server.californium.endpoint.CaliforniumServerEndpointsProvider;
 import org.eclipse.leshan.server.californium.endpoint.coap.CoapServerProtocolProvider;
+import org.eclipse.leshan.server.californium.endpoint.coaps.CoapsServerProtocolProvider;
 import org.eclipse.leshan.server.observation.ObservationListener;
 import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
 import org.eclipse.leshan.server.registration.Registration;
@@ -33,18 +33,17 @@ import org.eclipse.leshan.server.security.Authorizer;
 import org.eclipse.leshan.server.send.SendListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 
-import io.mote.common.entity.CredentialsType;
-import io.mote.common.json.Json;
-import io.mote.transport.api.AuthenticatedDevice;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.TransportService;
+import io.mote.transport.dtls.DtlsRefusals;
+import io.mote.transport.lwm2m.security.Lwm2mPeerCheck;
+import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 
 /**
- * The LwM2M server: Eclipse Leshan on plain CoAP. A client registers with its endpoint name, which must
- * be the credentials id of a device with LwM2M "No Security" credentials; an unknown endpoint is refused
- * (4.03). Each registration becomes a device session ({@link Lwm2mClient}) that maps the device profile
+ * The LwM2M server: Eclipse Leshan on plain CoAP and, with {@link Lwm2mSecurity}, on DTLS. A client
+ * registers with its endpoint name; {@link Lwm2mPeerCheck} finds its device from the endpoint and how it
+ * authenticated (NO_SEC on the plain port only; PSK, RPK, X.509 over DTLS); anything else is refused (4.03). Each registration becomes a device session ({@link Lwm2mClient}) that maps the device profile
  * onto reads, observations and writes, and carries RPC commands to the client.
  */
 public class Lwm2mTransport {
@@ -61,22 +60,37 @@ public class Lwm2mTransport {
     private final Lwm2mTransportProperties props;
     private final Lwm2mModelCache models;
     private final Map<String, Lwm2mClient> clients = new ConcurrentHashMap<>();
+    private final Lwm2mSecurity security;
+    private final Lwm2mPeerCheck check;
     private LeshanServer server;
 
     public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props) {
+        this(transport, props, null);
+    }
+
+    /** With {@code security}, a DTLS endpoint on {@code props.securePort()} too (PSK, RPK, X.509). */
+    public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props, Lwm2mSecurity security) {
         this.transport = transport;
         this.props = props;
         this.models = new Lwm2mModelCache(transport, props.coreTimeoutMs());
+        this.security = security;
+        this.check = security != null ? security.check()
+                : new Lwm2mPeerCheck(transport, DtlsRefusals.NONE, props.coreTimeoutMs());
     }
 
     public synchronized void start() {
         CaliforniumServerEndpointsProvider.Builder endpoints =
-                new CaliforniumServerEndpointsProvider.Builder(new CoapServerProtocolProvider());
+                new CaliforniumServerEndpointsProvider.Builder(new CoapServerProtocolProvider(),
+                        new CoapsServerProtocolProvider());
         InetSocketAddress address = props.host() == null || props.host().isBlank()
                 ? new InetSocketAddress(props.port()) : new InetSocketAddress(props.host(), props.port());
         endpoints.addEndpoint(address, Protocol.COAP);
-        // The secure endpoint (props.securePort(), DTLS with PSK/RPK/X.509) comes with the security work.
         LeshanServerBuilder builder = new LeshanServerBuilder();
+        if (security != null) {
+            endpoints.addEndpoint(security.serverEndpoint(props.host() == null || props.host().isBlank()
+                    ? new InetSocketAddress(props.securePort()) : new InetSocketAddress(props.host(), props.securePort())));
+            builder.setSecurityStore(Lwm2mSecurity.securityStore());
+        }
         builder.setEndpointsProviders(endpoints.build());
         builder.setRegistrationStore(new InMemoryRegistrationStore());
         builder.setAuthorizer(new EndpointAuthorizer());
@@ -86,7 +100,8 @@ public class Lwm2mTransport {
         server.getObservationService().addListener(new Observations());
         server.getSendService().addListener(new Sends());
         server.start();
-        log.info("LwM2M server listening on UDP port {}", port());
+        log.info("LwM2M server listening on UDP port {}{}", port(),
+                security != null ? ", DTLS on port " + securePort() : "");
     }
 
     public synchronized void stop() {
@@ -101,6 +116,12 @@ public class Lwm2mTransport {
     /** The bound CoAP port. */
     public int port() {
         return server.getEndpoint(Protocol.COAP).getURI().getPort();
+    }
+
+    /** The bound DTLS port, or -1 without security. */
+    public int securePort() {
+        var secure = server.getEndpoint(Protocol.COAPS);
+        return secure == null ? -1 : secure.getURI().getPort();
     }
 
     LeshanServer server() {
@@ -136,24 +157,19 @@ public class Lwm2mTransport {
         @Override
         public Authorization isAuthorized(UplinkRequest<?> request, Registration registration, LwM2mPeer sender) {
             if (!(request instanceof RegisterRequest register)) {
-                return registration == null ? Authorization.declined()
-                        : Authorization.approved(registration.getApplicationData());
+                return registration == null
+                        || !Lwm2mPeerCheck.sameIdentity(registration.getClientTransportData(), sender)
+                        ? Authorization.declined() : Authorization.approved(registration.getApplicationData());
             }
             String endpoint = register.getEndpointName();
             try {
                 // Leshan's authorizer is synchronous; the look-up is served from the credentials cache, and the
                 // wait is bounded so a slow core refuses the registration rather than holding the thread.
-                Optional<AuthenticatedDevice> found = transport.authenticate(CredentialsType.LWM2M_CREDENTIALS, endpoint)
-                        .get(props.coreTimeoutMs(), TimeUnit.MILLISECONDS);
-                if (found.isEmpty()) {
-                    log.info("LwM2M registration of unknown endpoint '{}' refused", endpoint);
+                Lwm2mPeerCheck.Verdict verdict = check.check(endpoint, sender);
+                if (!verdict.approved()) {
                     return Authorization.declined();
                 }
-                if (!"NO_SEC".equals(securityMode(found.get().credentialsValue()))) {
-                    log.info("LwM2M endpoint '{}' has secure credentials but registered without DTLS; refused", endpoint);
-                    return Authorization.declined();
-                }
-                DeviceInfo d = found.get().device();
+                DeviceInfo d = verdict.device().device();
                 models.load(d.tenantId()).get(props.coreTimeoutMs(), TimeUnit.MILLISECONDS);
                 return Authorization.approved(Map.of(TENANT, d.tenantId().toString(), DEVICE, d.deviceId().toString(),
                         NAME, d.deviceName(), TYPE, d.deviceType() == null ? "" : d.deviceType(),
@@ -166,14 +182,6 @@ public class Lwm2mTransport {
                 return Authorization.declined();
             }
         }
-    }
-
-    private static String securityMode(String credentialsValue) {
-        if (credentialsValue == null || credentialsValue.isBlank()) {
-            return "NO_SEC";
-        }
-        JsonNode v = Json.parse(credentialsValue);
-        return v.path("client").path("securityConfigClientMode").asString("NO_SEC");
     }
 
     private final class Registrations implements RegistrationListener {

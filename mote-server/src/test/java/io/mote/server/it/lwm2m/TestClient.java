@@ -119,6 +119,70 @@ public final class TestClient implements AutoCloseable {
         client.start();
     }
 
+    final java.util.concurrent.atomic.AtomicInteger bootstraps = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger registrations = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger updates = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A client over DTLS (or through bootstrap, when {@code security} is a bootstrap account and {@code server}
+     * is null): plain and DTLS endpoints, Connection ID support, {@code config} applied to the Californium
+     * configuration.
+     */
+    TestClient(String endpoint, Security security, Server server,
+               java.util.function.Consumer<org.eclipse.californium.elements.config.Configuration> config) {
+        ObjectsInitializer init = new ObjectsInitializer(new StaticModel(MODELS));
+        init.setInstancesForObject(LwM2mId.SECURITY, security);
+        if (server != null) {
+            init.setInstancesForObject(LwM2mId.SERVER, server);
+        } else {
+            init.setClassForObject(LwM2mId.SERVER, Server.class);
+        }
+        init.setInstancesForObject(LwM2mId.DEVICE, device);
+        LeshanClientBuilder b = new LeshanClientBuilder(endpoint);
+        b.setObjects(init.createAll());
+        var endpoints = new org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider.Builder(
+                new org.eclipse.leshan.client.californium.endpoint.coap.CoapClientProtocolProvider(),
+                new org.eclipse.leshan.client.californium.endpoint.coaps.CoapsClientProtocolProvider());
+        var c = endpoints.createDefaultConfiguration();
+        c.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0);
+        if (config != null) {
+            config.accept(c);
+        }
+        endpoints.setConfiguration(c);
+        b.setEndpointsProviders(endpoints.build());
+        client = b.build();
+        client.addObserver(new LwM2mClientObserverAdapter() {
+            @Override
+            public void onBootstrapSuccess(LwM2mServer bsserver, org.eclipse.leshan.core.request.BootstrapRequest request) {
+                bootstraps.incrementAndGet();
+            }
+
+            @Override
+            public void onUpdateSuccess(LwM2mServer server, org.eclipse.leshan.core.request.UpdateRequest request) {
+                updates.incrementAndGet();
+            }
+
+            @Override
+            public void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String registrationId) {
+                registrations.incrementAndGet();
+                registered.complete(registrationId);
+            }
+
+            @Override
+            public void onRegistrationFailure(LwM2mServer server, RegisterRequest request, ResponseCode code,
+                                              String message, Exception cause) {
+                registered.completeExceptionally(new IllegalStateException("registration refused: " + code
+                        + (cause == null ? "" : " " + cause)));
+            }
+
+            @Override
+            public void onRegistrationTimeout(LwM2mServer server, RegisterRequest request) {
+                registered.completeExceptionally(new IllegalStateException("registration timed out"));
+            }
+        });
+        client.start();
+    }
+
     String awaitRegistered() throws Exception {
         return registered.get(30, TimeUnit.SECONDS);
     }
