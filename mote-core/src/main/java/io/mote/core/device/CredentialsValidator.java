@@ -1,14 +1,10 @@
 package io.mote.core.device;
 
 import java.io.ByteArrayInputStream;
-import java.security.KeyFactory;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -25,8 +21,6 @@ import io.mote.common.json.Json;
  */
 @Component
 public class CredentialsValidator {
-
-    private static final Pattern PSK_HEX = Pattern.compile("^[0-9a-fA-F]{32}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{128}$");
 
     /** Returns the normalized credentials with the derived credentials id. */
     public DeviceCredentials normalize(DeviceCredentials c) {
@@ -102,60 +96,7 @@ public class CredentialsValidator {
 
     private static DeviceCredentials lwm2m(DeviceCredentials c) {
         JsonNode v = jsonValue(c);
-        JsonNode client = v.get("client");
-        if (client == null || !client.isObject()) {
-            throw MoteException.invalid("LwM2M client credentials should be specified!");
-        }
-        String mode = text(client, "securityConfigClientMode");
-        if (mode == null) {
-            throw MoteException.invalid("LwM2M client securityConfigClientMode should be specified!");
-        }
-        String endpoint = text(client, "endpoint");
-        String id;
-        switch (mode) {
-            case "NO_SEC", "X509" -> {
-                if (endpoint == null && "NO_SEC".equals(mode)) {
-                    throw MoteException.invalid("LwM2M client endpoint should be specified!");
-                }
-                if ("X509".equals(mode) && text(client, "cert") != null) {
-                    parseCertificate(text(client, "cert"), "client.cert");
-                }
-                id = endpoint;
-                if (id == null) {
-                    throw MoteException.invalid("LwM2M client endpoint should be specified!");
-                }
-            }
-            case "PSK" -> {
-                String identity = text(client, "identity");
-                if (identity == null) {
-                    throw MoteException.invalid("LwM2M client PSK identity should be specified!");
-                }
-                String key = text(client, "key");
-                if (key == null || !PSK_HEX.matcher(key).matches()) {
-                    throw MoteException.invalid("Key must be HexDec format: 32, 64, 128 characters!");
-                }
-                HexFormat.of().parseHex(key);
-                id = identity;
-            }
-            case "RPK" -> {
-                String key = text(client, "key");
-                if (key == null) {
-                    throw MoteException.invalid("LwM2M client RPK key should be specified!");
-                }
-                try {
-                    KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(key)));
-                } catch (Exception e) {
-                    throw MoteException.invalid("LwM2M client RPK key must be a base64 encoded EC public key!");
-                }
-                id = endpoint;
-                if (id == null) {
-                    throw MoteException.invalid("LwM2M client endpoint should be specified!");
-                }
-            }
-            default -> throw MoteException.invalid("Unsupported LwM2M client securityConfigClientMode '" + mode
-                    + "'; use NO_SEC, PSK, RPK or X509");
-        }
-        return with(c, id, Json.write(v));
+        return with(c, Lwm2mCredentialsValidator.credentialsId(v), Json.write(v));
     }
 
     private static JsonNode jsonValue(DeviceCredentials c) {

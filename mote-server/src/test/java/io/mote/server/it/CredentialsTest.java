@@ -261,4 +261,54 @@ class CredentialsTest {
         assertThat(tenant.get("/api/device/" + id + "/credentials").ok().get("credentialsId").asString())
                 .isEqualTo(identity);
     }
+
+    @Test
+    void lwm2mBootstrapAccountsAndX509AreCheckedOnSave() throws Exception {
+        Api tenant = anon.newTenant();
+        String id = Api.id(tenant.createDevice("lwm2m-bs", token()));
+        String endpoint = "urn:dev:" + UUID.randomUUID();
+        String noSec = "\"client\":{\"securityConfigClientMode\":\"NO_SEC\",\"endpoint\":\"" + endpoint + "\"}";
+        java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("EC");
+        gen.initialize(256);
+        java.security.KeyPair pair = gen.generateKeyPair();
+        String pub = java.util.Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+        String priv = java.util.Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
+
+        // A complete NO_SEC bootstrap account and an RPK LwM2M account are accepted.
+        tenant.post("/api/device/credentials", creds(id, "LWM2M_CREDENTIALS", null, "{" + noSec
+                + ",\"bootstrap\":{\"bootstrapServer\":{\"securityMode\":\"NO_SEC\"},\"lwm2mServer\":{\"securityMode\":\"RPK\","
+                + "\"clientPublicKeyOrId\":\"" + pub + "\",\"clientSecretKey\":\"" + priv + "\"}}}")).ok();
+
+        assertBadRequest(tenant.post("/api/device/credentials", creds(id, "LWM2M_CREDENTIALS", null, "{" + noSec
+                + ",\"bootstrap\":{\"lwm2mServer\":{\"securityMode\":\"TLS\"}}}")),
+                "bootstrap.lwm2mServer.securityMode 'TLS' is not one of NO_SEC, PSK, RPK, X509");
+        // A NO_SEC client has no PSK of its own to fall back on.
+        assertBadRequest(tenant.post("/api/device/credentials", creds(id, "LWM2M_CREDENTIALS", null, "{" + noSec
+                + ",\"bootstrap\":{\"bootstrapServer\":{\"securityMode\":\"PSK\",\"clientPublicKeyOrId\":\"bs-id\","
+                + "\"clientSecretKey\":\"abc\"}}}")),
+                "bootstrap.bootstrapServer.clientSecretKey: Key must be HexDec format: 32, 64, 128 characters!");
+        assertBadRequest(tenant.post("/api/device/credentials", creds(id, "LWM2M_CREDENTIALS", null, "{" + noSec
+                + ",\"bootstrap\":{\"bootstrapServer\":{\"securityMode\":\"PSK\"}}}")),
+                "bootstrap.bootstrapServer.clientPublicKeyOrId (the PSK identity) should be specified!");
+        assertBadRequest(tenant.post("/api/device/credentials", creds(id, "LWM2M_CREDENTIALS", null, "{" + noSec
+                + ",\"bootstrap\":{\"lwm2mServer\":{\"securityMode\":\"RPK\",\"clientPublicKeyOrId\":\"" + pub
+                + "\",\"clientSecretKey\":\"bm90IGEga2V5\"}}}")),
+                "bootstrap.lwm2mServer.clientSecretKey must be a base64 encoded PKCS#8 private key!");
+        assertBadRequest(tenant.post("/api/device/credentials", creds(id, "LWM2M_CREDENTIALS", null, "{" + noSec
+                + ",\"bootstrap\":{\"lwm2mServer\":{\"securityMode\":\"X509\",\"clientPublicKeyOrId\":\"" + pub
+                + "\",\"clientSecretKey\":\"" + priv + "\"}}}")),
+                "bootstrap.lwm2mServer.clientPublicKeyOrId is not a valid X.509 certificate (PEM or base64 DER)");
+        assertBadRequest(tenant.post("/api/device/credentials", creds(id, "LWM2M_CREDENTIALS", null,
+                "{\"client\":{\"securityConfigClientMode\":\"RPK\",\"endpoint\":\"" + endpoint + "\",\"key\":\"" + priv + "\"}}")),
+                "client.key must be a base64 encoded EC public key (SubjectPublicKeyInfo)!");
+
+        // X.509: the certificate's CN is the endpoint.
+        String pem = TestCerts.selfSignedPem(tmp, "CN=cn-endpoint");
+        String certB64 = pem.replaceAll("-----(BEGIN|END) CERTIFICATE-----", "").replaceAll("\\s", "");
+        assertBadRequest(tenant.post("/api/device/credentials", creds(id, "LWM2M_CREDENTIALS", null,
+                "{\"client\":{\"securityConfigClientMode\":\"X509\",\"endpoint\":\"other\",\"cert\":\"" + certB64 + "\"}}")),
+                "client.cert: its CN 'cn-endpoint' must be the endpoint 'other'");
+        tenant.post("/api/device/credentials", creds(id, "LWM2M_CREDENTIALS", null,
+                "{\"client\":{\"securityConfigClientMode\":\"X509\",\"endpoint\":\"cn-endpoint\",\"cert\":\"" + certB64 + "\"}}")).ok();
+    }
 }
