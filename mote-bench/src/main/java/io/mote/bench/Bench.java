@@ -23,6 +23,10 @@ public final class Bench {
                         --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
                         --connections 10000  --devices min(connections,10000)  --connect-rate 1000
                         --keepalive 60  --hold 10  --server-pid <pid of the server, same machine>
+                      coap-ingest   CON telemetry over CoAP (token in the path), closed loop, devices sharing UDP sockets
+                        --url http://127.0.0.1:8080 (REST, to create devices)  --coap-host 127.0.0.1  --coap-port 5683
+                        --username tenant@mote.local  --password <pw>  --endpoints <devices/20>  --rest-parallel 16
+                        --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
                       dtls-handshake  full DTLS handshakes against the LwM2M secure port, closed loop per client
                         --mode psk|ecdhe  --dtls-host 127.0.0.1  --dtls-port 5686  --clients 50
                         --url http://127.0.0.1:8080 --username tenant@mote.local --password <pw> (psk: creates devices)
@@ -35,6 +39,7 @@ public final class Bench {
             case "http-ingest" -> HttpIngestLoad.run(options);
             case "mqtt-ingest" -> MqttIngestLoad.run(options);
             case "mqtt-idle" -> MqttIdleLoad.run(options);
+            case "coap-ingest" -> CoapIngestLoad.run(options);
             case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");

@@ -22,12 +22,14 @@ public class CoapTransportConfig {
 
     /**
      * {@code mote.transport.coap.*}: ports (0 = a free port), bind address, largest request body, how long
-     * a device's transport configuration is cached, and the DTLS server credentials (PEM certificate and
+     * a device's transport configuration is cached, how long an idle device is remembered, how many changed
+     * attributes are held for a device that cannot receive, the retransmission of notifications, and the DTLS server credentials (PEM certificate and
      * key, or a PKCS#12 key store; neither = a self-signed EC pair generated under the data directory).
      */
     @ConfigurationProperties("mote.transport.coap")
     public record CoapProperties(Boolean enabled, String bindAddress, Integer port, Integer dtlsPort,
-                                 Integer maxPayloadSize, Long profileCacheMs, Dtls dtls) {
+                                 Integer maxPayloadSize, Long profileCacheMs, Long stateIdleMs,
+                                 Integer maxHeldAttributes, Long ackTimeoutMs, Integer maxRetransmit, Dtls dtls) {
 
         public record Dtls(Boolean enabled, String certFile, String keyFile, String keyStoreFile,
                            String keyStorePassword, String keyAlias) {
@@ -37,7 +39,9 @@ public class CoapTransportConfig {
             Dtls d = dtls == null ? new Dtls(true, null, null, null, null, null) : dtls;
             return new CoapTransportSettings(bindAddress, port == null ? 5683 : port,
                     d.enabled() == null || d.enabled(), dtlsPort == null ? 5684 : dtlsPort,
-                    maxPayloadSize == null ? 65536 : maxPayloadSize, profileCacheMs == null ? 10000 : profileCacheMs);
+                    maxPayloadSize == null ? 65536 : maxPayloadSize, profileCacheMs == null ? 10000 : profileCacheMs,
+                    stateIdleMs == null ? 600_000 : stateIdleMs, maxHeldAttributes == null ? 1000 : maxHeldAttributes,
+                    ackTimeoutMs == null ? 2000 : ackTimeoutMs, maxRetransmit == null ? 4 : maxRetransmit);
         }
     }
 

@@ -13,10 +13,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.BlockOption;
+import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.OptionSet;
@@ -64,6 +66,27 @@ final class CoapDeviceApi {
         this.transport = transport;
         this.settings = settings;
         this.timer = timer;
+        long every = Math.max(10, Math.min(settings.stateIdleMs() / 2, 60_000));
+        timer.scheduleWithFixedDelay(this::evictIdle, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Forgets devices that have no observation and have sent nothing for {@code stateIdleMs}: a device
+     * that comes back is loaded again (settings from the core), so nothing is lost but memory. A device
+     * with an observation stays, since its observation needs its power mode and last uplink.
+     */
+    void evictIdle() {
+        long cutoff = System.currentTimeMillis() - settings.stateIdleMs();
+        for (DeviceState s : states.values()) {
+            if (s.lastUplink < cutoff && s.observations.isEmpty()) {
+                states.computeIfPresent(s.deviceId, (id, cur) ->
+                        cur.lastUplink < cutoff && cur.observations.isEmpty() ? null : cur);
+            }
+        }
+    }
+
+    int deviceStateCount() {
+        return states.size();
     }
 
     /** The {@code api} resource with its tree. */
@@ -190,6 +213,7 @@ final class CoapDeviceApi {
         Attributes(boolean t) {
             super("attributes", t);
             setObservable(true);
+            setObserveType(CoAP.Type.CON);
         }
 
         @Override
@@ -226,6 +250,7 @@ final class CoapDeviceApi {
         Rpc(boolean t) {
             super("rpc", t);
             setObservable(true);
+            setObserveType(CoAP.Type.CON);
             response = new RpcResponse(t);
             response.setParent(this);
         }
@@ -496,7 +521,15 @@ final class CoapDeviceApi {
                 throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
                         "The device profile uses PROTOBUF payloads, which the CoAP transport does not support yet; use JSON");
             }
-            Observation o = new Observation(kind, ctx.device, ctx.state, exchange, transport, timer);
+            // A device observes each resource once: a new registration (a rebooted device, a new token or
+            // port) replaces the earlier one, so RPC and changes do not go to a client that is gone.
+            for (Observation earlier : ctx.state.observations) {
+                if (earlier.kind == kind) {
+                    earlier.replaced();
+                }
+            }
+            Observation o = new Observation(kind, ctx.device, ctx.state, exchange, transport, timer,
+                    settings.maxHeldAttributes());
             observations.put(exchange, o);
             o.open();
             if (kind == Observation.Kind.RPC) {

@@ -64,14 +64,22 @@ public class CoapTransportServer {
     }
 
     /** Californium settings for the server side, built in code. */
-    public static Configuration configuration(int maxPayloadSize) {
+    public static Configuration configuration(CoapTransportSettings settings) {
         Configuration c = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS, DtlsConfig.DEFINITIONS);
-        c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, maxPayloadSize);
+        c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, settings.maxPayloadSize());
+        c.set(CoapConfig.ACK_TIMEOUT, settings.ackTimeoutMs(), TimeUnit.MILLISECONDS);
+        c.set(CoapConfig.MAX_RETRANSMIT, settings.maxRetransmit());
         c.set(CoapConfig.MAX_MESSAGE_SIZE, 1024);
         c.set(CoapConfig.PREFERRED_BLOCK_SIZE, 1024);
         c.set(CoapConfig.NOTIFICATION_CHECK_INTERVAL_COUNT, 20);
         c.set(CoapConfig.NOTIFICATION_CHECK_INTERVAL_TIME, 60, TimeUnit.SECONDS);
         c.set(CoapConfig.EXCHANGE_LIFETIME, 60, TimeUnit.SECONDS);
+        // Duplicate detection keeps each answered exchange for the exchange lifetime; kept for every
+        // request, that is about 2 KB times a minute of traffic (hundreds of MB at a few thousand
+        // requests/s). A device retransmits only its latest requests (NSTART 1), so the last 64 of each
+        // peer are enough and bound the memory by peer.
+        c.set(CoapConfig.DEDUPLICATOR, CoapConfig.DEDUPLICATOR_PEERS_MARK_AND_SWEEP);
+        c.set(CoapConfig.PEERS_MARK_AND_SWEEP_MESSAGES, 64);
         c.set(UdpConfig.UDP_RECEIVE_BUFFER_SIZE, 4 * 1024 * 1024);
         c.set(UdpConfig.UDP_SEND_BUFFER_SIZE, 4 * 1024 * 1024);
         c.set(DtlsConfig.DTLS_ROLE, DtlsRole.SERVER_ONLY);
@@ -83,7 +91,7 @@ public class CoapTransportServer {
     }
 
     public synchronized void start() {
-        Configuration config = configuration(settings.maxPayloadSize());
+        Configuration config = configuration(settings);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coap-power");
             t.setDaemon(true);
@@ -138,6 +146,11 @@ public class CoapTransportServer {
     /** Live observations (attributes and RPC). */
     public int observationCount() {
         return api == null ? 0 : api.observationCount();
+    }
+
+    /** Devices the transport currently remembers (those with observations, and those heard from recently). */
+    public int deviceStateCount() {
+        return api == null ? 0 : api.deviceStateCount();
     }
 
     private static int bound(Endpoint e) {

@@ -33,9 +33,12 @@ import io.mote.transport.api.TransportService;
  * time; the next waits for its acknowledgement. Attribute changes made meanwhile are merged (the newest
  * value of each key, and the deleted keys); RPC stays queued in the core, which offers it again once the
  * observation can take it. While the device is unreachable (PSM, eDRX) nothing is sent: it goes out when
- * the device is next heard from (or its next eDRX paging window).
+ * the device is next heard from (or its next eDRX paging window). At most {@code maxHeld} changed keys are
+ * held; past that the oldest change is dropped and logged (the device can read the attributes with a GET).
  */
 final class Observation implements SessionListener {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Observation.class);
 
     enum Kind { ATTRIBUTES, RPC }
 
@@ -45,6 +48,7 @@ final class Observation implements SessionListener {
     final Exchange exchange;
     private final TransportService transport;
     private final ScheduledExecutorService timer;
+    private final int maxHeld;
     private DeviceSession session;
 
     private int sequence;               // the Observe option of the last notification (0 = the first answer)
@@ -57,8 +61,9 @@ final class Observation implements SessionListener {
     private RpcRequest pendingRpc;
 
     Observation(Kind kind, DeviceInfo device, DeviceState state, Exchange exchange, TransportService transport,
-                ScheduledExecutorService timer) {
+                ScheduledExecutorService timer, int maxHeld) {
         this.kind = kind;
+        this.maxHeld = maxHeld;
         this.device = device;
         this.state = state;
         this.exchange = exchange;
@@ -108,17 +113,43 @@ final class Observation implements SessionListener {
 
     @Override
     public void onAttributesUpdate(AttributesUpdate update) {
+        int dropped = 0;
         synchronized (this) {
             for (AttributeKvEntry a : update.updated()) {
+                // Re-inserted, so the map stays ordered by the time of each key's latest change.
+                pendingValues.remove(a.key());
                 pendingValues.put(a.key(), KvJson.toJsonValue(a.kv()));
                 pendingDeleted.remove(a.key());
             }
             for (String k : update.deleted()) {
                 pendingValues.remove(k);
+                pendingDeleted.remove(k);
                 pendingDeleted.add(k);
             }
+            while (pendingValues.size() + pendingDeleted.size() > maxHeld) {
+                dropOldest();
+                dropped++;
+            }
+        }
+        if (dropped > 0) {
+            log.warn("CoAP device {}: {} held shared-attribute changes over the limit of {} were dropped (oldest first)",
+                    device.deviceId(), dropped, maxHeld);
         }
         flush();
+    }
+
+    /** Drops the value changed longest ago (a device can read values back with a GET); deletions only when no value is held. */
+    private void dropOldest() {
+        if (!pendingValues.isEmpty()) {
+            pendingValues.remove(pendingValues.keySet().iterator().next());
+        } else {
+            pendingDeleted.remove(pendingDeleted.iterator().next());
+        }
+    }
+
+    /** Held changes (values and deletions), for tests and diagnostics. */
+    synchronized int heldCount() {
+        return pendingValues.size() + pendingDeleted.size();
     }
 
     @Override
@@ -144,6 +175,18 @@ final class Observation implements SessionListener {
             if (relation != null) {
                 relation.cancel();
             }
+            close();
+        }
+    }
+
+    /** A newer registration of the same device and resource took over: end this relation without a word. */
+    void replaced() {
+        try {
+            ObserveRelation relation = exchange.getRelation();
+            if (relation != null) {
+                relation.cancel();
+            }
+        } finally {
             close();
         }
     }

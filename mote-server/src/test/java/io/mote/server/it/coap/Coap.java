@@ -40,7 +40,12 @@ final class Coap {
 
     /** A client on an endpoint of its own (closed with the client's {@code shutdown}). */
     static CoapClient client(String path) {
-        CoapClient c = new CoapClient(uri(path));
+        return client(server(), path);
+    }
+
+    /** A client of another server than the shared one. */
+    static CoapClient client(TestServer server, String path) {
+        CoapClient c = new CoapClient("coap://127.0.0.1:" + server.coapPort() + path);
         c.setEndpoint(new CoapEndpoint.Builder().setConfiguration(CONFIG).setInetSocketAddress(new InetSocketAddress(0)).build());
         c.setTimeout(20_000L);
         return c;

@@ -159,6 +159,88 @@ class CoapDtlsAndPowerModeTest {
         }
     }
 
+    /** A DTLS client of a device whose credentials are a new self-signed certificate. */
+    private static CoapClient x509Device(Api.TestDevice d, String path) throws Exception {
+        KeyPair pair = DtlsServerCredentials.generateEcKeyPair();
+        X509Certificate cert = DtlsServerCredentials.selfSigned(pair, "device-" + UUID.randomUUID(), Duration.ofDays(2));
+        StringWriter pem = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
+            w.writeObject(cert);
+        }
+        d.tenant().post("/api/device/credentials", creds(d.id(), "X509_CERTIFICATE", null, pem.toString())).ok();
+        return dtlsClient(path, DtlsConnectorConfig.builder(Coap.CONFIG)
+                .setCertificateIdentityProvider(new SingleCertificateProvider(pair.getPrivate(), new Certificate[] {cert},
+                        CertificateType.X_509)));
+    }
+
+    /** A DTLS client of a device whose credentials are a PSK (LWM2M_CREDENTIALS in mode PSK). */
+    private static CoapClient pskDevice(Api.TestDevice d, String path) {
+        String identity = "psk-" + UUID.randomUUID();
+        String key = "000102030405060708090a0b0c0d0e0f";
+        ObjectNode value = Json.object();
+        value.putObject("client").put("securityConfigClientMode", "PSK").put("endpoint", identity)
+                .put("identity", identity).put("key", key);
+        value.putObject("bootstrap");
+        d.tenant().post("/api/device/credentials", creds(d.id(), "LWM2M_CREDENTIALS", null, Json.write(value))).ok();
+        return dtlsClient(path, DtlsConnectorConfig.builder(pskOnly())
+                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, HexFormat.of().parseHex(key))), false);
+    }
+
+    private static String secure(String path) {
+        return "coaps://127.0.0.1:" + Coap.server().coapDtlsPort() + path;
+    }
+
+    /** Token-less observe of shared attributes and of RPC, and the RPC answer, over one DTLS session. */
+    private static void observeAndRpc(Api.TestDevice d, CoapClient c) throws Exception {
+        try {
+            c.setURI(secure("/api/v1/attributes"));
+            Collector attrs = new Collector();
+            CoapObserveRelation ra = c.observeAndWait(attrs);
+            CoapResponse first = attrs.responses.poll(10, TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            assertThat(first.getOptions().getObserve()).isZero();
+            assertThat(first.getResponseText()).isEqualTo("{}");
+            d.tenant().post("/api/plugins/telemetry/DEVICE/" + d.id() + "/attributes/SHARED_SCOPE", "{\"secureMode\":\"on\"}").ok();
+            CoapResponse change = attrs.responses.poll(10, TimeUnit.SECONDS);
+            assertThat(change).isNotNull();
+            assertThat(Json.parse(change.getResponseText()).get("secureMode").asString()).isEqualTo("on");
+
+            c.setURI(secure("/api/v1/rpc"));
+            Collector rpc = new Collector();
+            CoapObserveRelation rr = c.observeAndWait(rpc);
+            CoapResponse empty = rpc.responses.poll(10, TimeUnit.SECONDS);
+            assertThat(empty).isNotNull();
+            assertThat(empty.getOptions().getObserve()).isZero();
+            CompletableFuture<Api.Res> call = CompletableFuture.supplyAsync(() -> d.tenant().post("/api/rpc/twoway/" + d.id(),
+                    "{\"method\":\"setGpio\",\"params\":{\"pin\":7}}"));
+            CoapResponse request = rpc.responses.poll(20, TimeUnit.SECONDS);
+            assertThat(request).isNotNull();
+            JsonNode req = Json.parse(request.getResponseText());
+            assertThat(req.get("method").asString()).isEqualTo("setGpio");
+            c.setURI(secure("/api/v1/rpc/" + req.get("id").asInt()));
+            assertThat(c.post("{\"result\":\"done\"}", MediaTypeRegistry.APPLICATION_JSON).getCode()).isEqualTo(ResponseCode.CREATED);
+            Api.Res res = call.get(20, TimeUnit.SECONDS);
+            assertThat(res.status()).isEqualTo(200);
+            assertThat(res.json().get("result").asString()).isEqualTo("done");
+            ra.proactiveCancel();
+            rr.proactiveCancel();
+        } finally {
+            c.shutdown();
+        }
+    }
+
+    @Test
+    void tokenlessObserveAndRpcWithAClientCertificate() throws Exception {
+        Api.TestDevice d = anon.newTenantWithDevice("coap-x509-observe");
+        observeAndRpc(d, x509Device(d, "/api/v1/attributes"));
+    }
+
+    @Test
+    void tokenlessObserveAndRpcWithPsk() throws Exception {
+        Api.TestDevice d = anon.newTenantWithDevice("coap-psk-observe");
+        observeAndRpc(d, pskDevice(d, "/api/v1/attributes"));
+    }
+
     private static String coapProfile(Api tenant, String clientSettings, String payloadType) {
         String profile = "{\"name\":\"coap-" + UUID.randomUUID() + "\",\"type\":\"DEFAULT\",\"transportType\":\"COAP\","
                 + "\"profileData\":{\"configuration\":{\"type\":\"DEFAULT\"},\"transportConfiguration\":{\"type\":\"COAP\","
