@@ -10,6 +10,7 @@ import org.eclipse.leshan.core.node.LwM2mResource;
 import org.eclipse.leshan.core.request.CreateRequest;
 import org.eclipse.leshan.core.request.DeleteRequest;
 import org.eclipse.leshan.core.request.ExecuteRequest;
+import org.eclipse.leshan.core.request.exception.RequestCanceledException;
 import tools.jackson.databind.JsonNode;
 
 /** Execute a resource, Create and Delete object instances. */
@@ -40,7 +41,16 @@ final class InstanceCommands {
         } catch (RuntimeException e) {
             throw Refused.badRequest("Invalid Execute arguments " + args + ": " + e.getMessage());
         }
-        c.device().send(exec, c::replyCode, c.failed());
+        // The Bootstrap-Request Trigger (/1/x/9) makes the client de-register at once, which cancels this request
+        // when the de-registration overtakes the answer: the client did as asked.
+        boolean bootstrapTrigger = lp.getObjectId() == 1 && lp.getResourceId() == 9;
+        c.device().send(exec, c::replyCode, e -> {
+            if (bootstrapTrigger && e instanceof RequestCanceledException) {
+                c.reply(RpcCall.value("CHANGED", null));
+            } else {
+                c.failed().accept(e);
+            }
+        });
     }
 
     /**
