@@ -1,6 +1,7 @@
 package io.mote.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -42,7 +43,9 @@ public class Lwm2mSecurityConfig {
                                        @Value("${mote.transport.lwm2m.dtls.key-alias:}") String keyAlias,
                                        @Value("${mote.transport.lwm2m.dtls.trust-store-file:}") String trustStoreFile,
                                        @Value("${mote.transport.lwm2m.dtls.trust-store-password:}") String trustStorePassword,
-                                       @Value("${mote.transport.lwm2m.dtls.connection-id-length:6}") int cidLength) {
+                                       @Value("${mote.transport.lwm2m.dtls.connection-id-length:6}") int cidLength,
+                                       @Value("${mote.transport.lwm2m.dtls.connection-store-size:150000}") int storeSize,
+                                       @Value("${mote.transport.lwm2m.dtls.stale-connection-threshold:30m}") Duration stale) {
         MeterRegistry registry = meters.getIfAvailable();
         ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
         DtlsRefusals refusals = registry == null ? DtlsRefusals.NONE : (reason, peer, detail) -> counters
@@ -53,7 +56,8 @@ public class Lwm2mSecurityConfig {
         return new Lwm2mSecurity(transport, new Lwm2mSecurity.Settings(
                 () -> DtlsServerCredentials.load(new DtlsServerCredentials.Source(certFile, keyFile, keyStoreFile,
                         keyStorePassword, keyAlias, generated, "mote-lwm2m")),
-                DtlsTrustStore.load(trustStoreFile, trustStorePassword), refusals, cidLength), props.coreTimeoutMs());
+                DtlsTrustStore.load(trustStoreFile, trustStorePassword), refusals, cidLength,
+                new Lwm2mSecurity.ConnectionStore(storeSize, stale)), props.coreTimeoutMs());
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")

@@ -63,6 +63,8 @@ public final class TestServer implements AutoCloseable {
                 "--mote.transport.lwm2m.bootstrap.port=0",
                 "--mote.transport.lwm2m.bootstrap.secure-port=0",
                 "--mote.transport.lwm2m.advertised-host=127.0.0.1",
+                "--mote.transport.lwm2m.dtls.connection-store-size=20000",
+                "--mote.transport.lwm2m.dtls.stale-connection-threshold=10m",
                 "--mote.transport.coap.port=0",
                 "--mote.transport.coap.dtls-port=0",
                 "--mote.data-dir=" + dataDir.toAbsolutePath(),

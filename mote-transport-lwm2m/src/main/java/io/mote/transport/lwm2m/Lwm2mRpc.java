@@ -25,6 +25,7 @@ import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.DeleteRequest;
 import org.eclipse.leshan.core.request.DiscoverRequest;
 import org.eclipse.leshan.core.request.ExecuteRequest;
+import org.eclipse.leshan.core.request.exception.RequestCanceledException;
 import org.eclipse.leshan.core.request.ObserveRequest;
 import org.eclipse.leshan.core.request.ReadCompositeRequest;
 import org.eclipse.leshan.core.request.ReadRequest;
@@ -158,7 +159,17 @@ final class Lwm2mRpc {
                 JsonNode args = params.get("value");
                 ExecuteRequest exec = args == null || args.isNull() ? new ExecuteRequest(path)
                         : new ExecuteRequest(path, args.isString() ? args.asString() : args.toString());
-                client.send(exec, r -> answer(request, r.isSuccess() ? value(r, null) : failure(r)), e -> failed(request, e));
+                // The Bootstrap-Request Trigger makes the client de-register at once, which cancels this request
+                // when the de-registration overtakes the answer: the client did as asked.
+                boolean bootstrapTrigger = lp.getObjectId() == 1 && lp.getResourceId() == 9;
+                client.send(exec, r -> answer(request, r.isSuccess() ? value(r, null) : failure(r)),
+                        e -> {
+                            if (bootstrapTrigger && e instanceof RequestCanceledException) {
+                                answer(request, value("CHANGED", null));
+                            } else {
+                                failed(request, e);
+                            }
+                        });
             }
             case "Delete" -> {
                 String path = target(params);

@@ -61,7 +61,8 @@ class Lwm2mBootstrapTest {
 
         // The server account's "Bootstrap-Request Trigger" makes the client bootstrap again, then register.
         int registrations = client.registrations.get();
-        assertThat(rpc(deviceId, "Execute", "/1/0/9").get("result").asString()).isEqualTo("CHANGED");
+        JsonNode trigger = rpc(deviceId, "Execute", "/1/0/9");
+        assertThat(trigger.get("result").asString()).as(trigger.toString()).isEqualTo("CHANGED");
         awaitTrue(() -> client.bootstraps.get() == 2 && client.registrations.get() > registrations);
         assertThat(rpc(deviceId, "Read", "/3/0/0").get("result").asString()).isEqualTo("CONTENT");
     }

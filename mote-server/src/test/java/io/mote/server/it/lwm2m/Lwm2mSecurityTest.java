@@ -28,6 +28,7 @@ import io.mote.server.it.Api;
 import io.mote.server.it.TestCa;
 import io.mote.server.it.TestServer;
 import io.mote.transport.dtls.DtlsServerCredentials;
+import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 
 /** Leshan clients over DTLS: PSK, RPK, X.509 (pinned and through a trusted CA), refusals. */
 class Lwm2mSecurityTest {
@@ -218,5 +219,18 @@ class Lwm2mSecurityTest {
             assertThat(bs.has(f)).as(f).isTrue();
         }
         assertThat(server.api().sysadmin().get("/api/lwm2m/deviceProfile/bootstrap/true").status()).isEqualTo(403);
+    }
+
+    @Test
+    void connectionStoreSettingsReachTheDtlsEndpoints() {
+        // The shared test server runs with connection-store-size 20000 and stale-connection-threshold 10m.
+        var c = new org.eclipse.californium.elements.config.Configuration(DtlsConfig.DEFINITIONS);
+        server.bean(Lwm2mSecurity.class).configuration().accept(c);
+        assertThat(c.get(DtlsConfig.DTLS_MAX_CONNECTIONS)).isEqualTo(20000);
+        assertThat(c.get(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, TimeUnit.SECONDS)).isEqualTo(600L);
+        assertThatThrownBy(() -> new Lwm2mSecurity.ConnectionStore(0, Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Lwm2mSecurity.ConnectionStore(10, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -67,4 +67,15 @@ final class SecureDevices {
         JsonNode info = tenant.get("/api/lwm2m/deviceProfile/bootstrap/false").ok();
         return Base64.getDecoder().decode(info.get("serverCertificate").asString());
     }
+
+    /** The bootstrap server's key material, as a client starting with a bootstrap account gets it. */
+    static byte[] bootstrapServerPublicKey(Api tenant) {
+        JsonNode info = tenant.get("/api/lwm2m/deviceProfile/bootstrap/true").ok();
+        return Base64.getDecoder().decode(info.get("serverPublicKey").asString());
+    }
+
+    static byte[] bootstrapServerCertificate(Api tenant) {
+        JsonNode info = tenant.get("/api/lwm2m/deviceProfile/bootstrap/true").ok();
+        return Base64.getDecoder().decode(info.get("serverCertificate").asString());
+    }
 }

@@ -1,6 +1,7 @@
 package io.mote.server.it.lwm2m;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +11,7 @@ import org.eclipse.leshan.client.object.Security;
 import org.eclipse.leshan.client.object.Server;
 import org.eclipse.leshan.client.observer.LwM2mClientObserverAdapter;
 import org.eclipse.leshan.client.resource.BaseInstanceEnabler;
+import org.eclipse.leshan.client.resource.LwM2mObjectEnabler;
 import org.eclipse.leshan.client.resource.ObjectsInitializer;
 import org.eclipse.leshan.client.servers.LwM2mServer;
 import org.eclipse.leshan.core.LwM2mId;
@@ -17,7 +19,10 @@ import org.eclipse.leshan.core.ResponseCode;
 import org.eclipse.leshan.core.model.ObjectLoader;
 import org.eclipse.leshan.core.model.ObjectModel;
 import org.eclipse.leshan.core.model.StaticModel;
+import org.eclipse.leshan.core.node.LwM2mObject;
+import org.eclipse.leshan.core.node.LwM2mObjectInstance;
 import org.eclipse.leshan.core.node.LwM2mResource;
+import org.eclipse.leshan.core.request.ReadRequest;
 import org.eclipse.leshan.core.request.RegisterRequest;
 import org.eclipse.leshan.core.request.argument.Arguments;
 import org.eclipse.leshan.core.response.ExecuteResponse;
@@ -130,6 +135,13 @@ public final class TestClient implements AutoCloseable {
      */
     TestClient(String endpoint, Security security, Server server,
                java.util.function.Consumer<org.eclipse.californium.elements.config.Configuration> config) {
+        this(endpoint, security, server, config, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As above, {@code objects} replacing object enablers (a client that misbehaves on purpose). */
+    TestClient(String endpoint, Security security, Server server,
+               java.util.function.Consumer<org.eclipse.californium.elements.config.Configuration> config,
+               java.util.function.UnaryOperator<List<LwM2mObjectEnabler>> objects) {
         ObjectsInitializer init = new ObjectsInitializer(new StaticModel(MODELS));
         init.setInstancesForObject(LwM2mId.SECURITY, security);
         if (server != null) {
@@ -139,7 +151,7 @@ public final class TestClient implements AutoCloseable {
         }
         init.setInstancesForObject(LwM2mId.DEVICE, device);
         LeshanClientBuilder b = new LeshanClientBuilder(endpoint);
-        b.setObjects(init.createAll());
+        b.setObjects(objects.apply(init.createAll()));
         var endpoints = new org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider.Builder(
                 new org.eclipse.leshan.client.californium.endpoint.coap.CoapClientProtocolProvider(),
                 new org.eclipse.leshan.client.californium.endpoint.coaps.CoapsClientProtocolProvider());
@@ -181,6 +193,13 @@ public final class TestClient implements AutoCloseable {
             }
         });
         client.start();
+    }
+
+    /** The client's Security (0) instances as it holds them now. */
+    Map<Integer, LwM2mObjectInstance> securityInstances() {
+        ReadResponse r = client.getObjectTree().getObjectEnabler(LwM2mId.SECURITY)
+                .read(LwM2mServer.SYSTEM, new ReadRequest(LwM2mId.SECURITY));
+        return ((LwM2mObject) r.getContent()).getInstances();
     }
 
     String awaitRegistered() throws Exception {

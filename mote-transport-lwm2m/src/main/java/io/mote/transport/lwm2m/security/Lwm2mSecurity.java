@@ -2,9 +2,11 @@ package io.mote.transport.lwm2m.security;
 
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.security.cert.X509Certificate;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -35,8 +37,8 @@ import io.mote.transport.dtls.Lwm2mCertificateVerifier;
  * DTLS for the LwM2M server and bootstrap server. Every DTLS endpoint gets the same set-up: the device PSK
  * store (identity → {@code LWM2M_CREDENTIALS} in PSK mode), the server's key pair and certificate (offered as
  * X.509 or as a raw public key, as the client asks), the device verifier for RPK and X.509 clients, the cipher
- * suites LwM2M clients use, and Connection IDs so a client behind a NAT keeps its session when its address
- * changes. Which device a secured client is, and whether its credentials allow the mode it used, is decided
+ * suites LwM2M clients use, Connection IDs so a client behind a NAT keeps its session when its address
+ * changes, and the size and stale threshold of the connection store. Which device a secured client is, and whether its credentials allow the mode it used, is decided
  * at registration (or bootstrap request) by {@link Lwm2mPeerCheck}.
  *
  * <p>Leshan creates a DTLS endpoint only when it has a security store; ours answers nothing, since every
@@ -59,9 +61,30 @@ public class Lwm2mSecurity {
      * @param refusals           told of every refused client (reason, address, detail without secrets)
      * @param connectionIdLength length of the Connection IDs the server issues (0 = support the extension
      *                           without issuing IDs)
+     * @param connectionStore    how many DTLS connections each endpoint keeps, and after how long without
+     *                           traffic one may be evicted for a new handshake
      */
     public record Settings(Supplier<DtlsServerCredentials> credentials, List<X509Certificate> trusted,
-                           DtlsRefusals refusals, int connectionIdLength) {
+                           DtlsRefusals refusals, int connectionIdLength, ConnectionStore connectionStore) {
+    }
+
+    /**
+     * Scandium's connection store: {@code size} connections at most; when it is full, a new handshake may only
+     * take the place of a connection idle for longer than {@code staleThreshold}, otherwise it is refused.
+     * Scandium's defaults are 150,000 and 30 minutes.
+     */
+    public record ConnectionStore(int size, Duration staleThreshold) {
+        public static final ConnectionStore DEFAULT = new ConnectionStore(150_000, Duration.ofMinutes(30));
+
+        public ConnectionStore {
+            if (size < 1) {
+                throw new IllegalArgumentException("DTLS connection store size must be at least 1, not " + size);
+            }
+            if (staleThreshold == null || staleThreshold.toSeconds() < 1) {
+                throw new IllegalArgumentException("DTLS stale connection threshold must be at least one second, not "
+                        + staleThreshold);
+            }
+        }
     }
 
     private final TransportService transport;
@@ -108,6 +131,9 @@ public class Lwm2mSecurity {
             c.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false);
             c.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED);
             c.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, settings.connectionIdLength());
+            ConnectionStore store = settings.connectionStore() == null ? ConnectionStore.DEFAULT : settings.connectionStore();
+            c.set(DtlsConfig.DTLS_MAX_CONNECTIONS, store.size());
+            c.set(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, store.staleThreshold().toSeconds(), TimeUnit.SECONDS);
         };
     }
 
