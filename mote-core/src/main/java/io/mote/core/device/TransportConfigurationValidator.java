@@ -1,6 +1,5 @@
 package io.mote.core.device;
 
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -10,6 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 import io.mote.common.entity.TransportType;
 import io.mote.common.error.MoteException;
+import io.mote.transport.api.proto.ProfileProtos;
 import io.mote.transport.api.proto.ProtoSchemas;
 
 /**
@@ -22,39 +22,54 @@ public class TransportConfigurationValidator {
 
     private final Map<TransportType, Consumer<JsonNode>> profileChecks = Map.of(
             TransportType.DEFAULT, tc -> { },
-            TransportType.MQTT, TransportConfigurationValidator::validateMqtt);
+            TransportType.MQTT, TransportConfigurationValidator::validateMqtt,
+            TransportType.COAP, TransportConfigurationValidator::validateCoap);
 
-    private static final List<String> PROTO_SCHEMAS = List.of("deviceTelemetryProtoSchema",
-            "deviceAttributesProtoSchema", "deviceRpcRequestProtoSchema", "deviceRpcResponseProtoSchema");
+    /** An MQTT profile's payload type (see {@link #validatePayloadType}). */
+    private static void validateMqtt(JsonNode tc) {
+        validatePayloadType(tc.path("transportPayloadTypeConfiguration"), "transportPayloadTypeConfiguration");
+    }
+
+    /** A CoAP profile's {@code coapDeviceTypeConfiguration}: its payload type (see {@link #validatePayloadType}). */
+    private static void validateCoap(JsonNode tc) {
+        JsonNode device = tc.path("coapDeviceTypeConfiguration");
+        if (device.isMissingNode() || device.isNull()) {
+            return;
+        }
+        if (!device.isObject()) {
+            throw MoteException.invalid("coapDeviceTypeConfiguration must be a JSON object");
+        }
+        validatePayloadType(device.path("transportPayloadTypeConfiguration"),
+                "coapDeviceTypeConfiguration.transportPayloadTypeConfiguration");
+    }
 
     /**
-     * An MQTT profile's payload type: JSON or PROTOBUF; for PROTOBUF every schema given must compile
-     * (an empty one means the default schema).
+     * A payload type configuration: JSON or PROTOBUF; for PROTOBUF every schema given must compile (an
+     * empty one means the default schema). Errors name the field by {@code path}.
      */
-    private static void validateMqtt(JsonNode tc) {
-        JsonNode payload = tc.path("transportPayloadTypeConfiguration");
+    private static void validatePayloadType(JsonNode payload, String path) {
         if (payload.isMissingNode() || payload.isNull()) {
             return;
         }
         String type = payload.path("transportPayloadType").asString("JSON");
         if (!type.equals("JSON") && !type.equals("PROTOBUF")) {
-            throw MoteException.invalid("transportPayloadTypeConfiguration.transportPayloadType must be JSON or PROTOBUF");
+            throw MoteException.invalid(path + ".transportPayloadType must be JSON or PROTOBUF");
         }
         if (type.equals("JSON")) {
             return;
         }
-        for (String field : PROTO_SCHEMAS) {
+        for (String field : ProfileProtos.SCHEMA_FIELDS) {
             JsonNode schema = payload.get(field);
             if (schema == null || schema.isNull() || (schema.isString() && schema.asString().isBlank())) {
                 continue;
             }
             if (!schema.isString()) {
-                throw MoteException.invalid("transportPayloadTypeConfiguration." + field + " must be the .proto text");
+                throw MoteException.invalid(path + "." + field + " must be the .proto text");
             }
             try {
                 ProtoSchemas.compile(schema.asString());
             } catch (MoteException e) {
-                throw MoteException.invalid("transportPayloadTypeConfiguration." + field + ": " + e.getMessage());
+                throw MoteException.invalid(path + "." + field + ": " + e.getMessage());
             }
         }
     }

@@ -30,6 +30,7 @@ import org.eclipse.californium.core.server.resources.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.mote.common.entity.CredentialsType;
 import io.mote.common.error.MoteException;
@@ -42,6 +43,9 @@ import io.mote.transport.api.DevicePayloads;
 import io.mote.transport.api.OtaPackageRef;
 import io.mote.transport.api.OtaPackageType;
 import io.mote.transport.api.TransportService;
+import io.mote.transport.api.proto.DeviceApiProtos;
+import io.mote.transport.api.proto.ProfileProtos;
+import io.mote.transport.api.proto.ProtoJson;
 import io.mote.transport.dtls.DeviceIdentity;
 
 /**
@@ -202,9 +206,11 @@ final class CoapDeviceApi {
 
         @Override
         public void handlePOST(CoapExchange ex) {
-            serve(ex, tokenInPath, true, () -> {
-                List<TsKvEntry> entries = KvJson.parseTelemetry(jsonBody(ex), System.currentTimeMillis());
-                return d -> transport.postTelemetry(d.device, entries).thenApply(v -> new Response(ResponseCode.CREATED));
+            serve(ex, tokenInPath, () -> d -> {
+                ProfileProtos protos = payloadFormat(ex, d);
+                JsonNode body = protos == null ? jsonBody(ex) : protos.telemetry(body(ex));
+                List<TsKvEntry> entries = KvJson.parseTelemetry(body, System.currentTimeMillis());
+                return transport.postTelemetry(d.device, entries).thenApply(v -> new Response(ResponseCode.CREATED));
             });
         }
     }
@@ -218,9 +224,10 @@ final class CoapDeviceApi {
 
         @Override
         public void handlePOST(CoapExchange ex) {
-            serve(ex, tokenInPath, true, () -> {
-                List<KvEntry> attrs = KvJson.parseKvObject(jsonBody(ex));
-                return d -> transport.postAttributes(d.device, attrs).thenApply(v -> new Response(ResponseCode.CREATED));
+            serve(ex, tokenInPath, () -> d -> {
+                ProfileProtos protos = payloadFormat(ex, d);
+                List<KvEntry> attrs = KvJson.parseKvObject(protos == null ? jsonBody(ex) : protos.attributes(body(ex)));
+                return transport.postAttributes(d.device, attrs).thenApply(v -> new Response(ResponseCode.CREATED));
             });
         }
 
@@ -233,8 +240,12 @@ final class CoapDeviceApi {
             Collection<String> client = keys(ex.getQueryParameter("clientKeys"));
             Collection<String> shared = keys(ex.getQueryParameter("sharedKeys"));
             boolean all = client == null && shared == null;
-            serve(ex, tokenInPath, true, () -> d -> transport.getAttributes(d.device, client, shared).thenApply(attrs ->
-                    json(ResponseCode.CONTENT, DevicePayloads.attributesResponse(attrs, all || client != null, all || shared != null))));
+            boolean withClient = all || client != null;
+            boolean withShared = all || shared != null;
+            serve(ex, tokenInPath, () -> d -> transport.getAttributes(d.device, client, shared).thenApply(attrs ->
+                    d.state.settings.protobuf()
+                            ? bytes(ResponseCode.CONTENT, ProfileProtos.attributesResponse(0, attrs, withClient, withShared))
+                            : json(ResponseCode.CONTENT, DevicePayloads.attributesResponse(attrs, withClient, withShared))));
         }
 
         @Override
@@ -267,24 +278,40 @@ final class CoapDeviceApi {
                 observe(ex, tokenInPath, Observation.Kind.RPC);
             } else if (ex.getRequestOptions().hasObserve()) {
                 // Deregistration (Observe=1): Californium has cancelled the relation already.
-                serve(ex, tokenInPath, true, () -> d -> CompletableFuture.completedFuture(new Response(ResponseCode.CONTENT)));
+                serve(ex, tokenInPath, () -> d -> CompletableFuture.completedFuture(new Response(ResponseCode.CONTENT)));
             } else {
                 ex.respond(ResponseCode.BAD_REQUEST, "Use the Observe option to receive RPC requests", MediaTypeRegistry.TEXT_PLAIN);
             }
         }
 
-        /** Client-side RPC: {@code {"method","params"}}, answered with the server's JSON. */
+        /**
+         * Client-side RPC: {@code {"method","params"}}, answered with the server's JSON; for a PROTOBUF
+         * profile ThingsBoard's {@code ToServerRpcRequestMsg}, answered with {@code ToServerRpcResponseMsg}.
+         */
         @Override
         public void handlePOST(CoapExchange ex) {
-            serve(ex, tokenInPath, true, () -> {
-                jsonBody(ex);
-                String body = ex.getRequestText();
-                return d -> transport.clientRpc(d.device, body).thenApply(answer -> {
-                    Response r = new Response(ResponseCode.CONTENT);
-                    r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
-                    r.setPayload(answer);
-                    return r;
-                });
+            serve(ex, tokenInPath, () -> d -> {
+                if (payloadFormat(ex, d) == null) {
+                    jsonBody(ex);
+                    return transport.clientRpc(d.device, ex.getRequestText()).thenApply(answer -> {
+                        Response r = new Response(ResponseCode.CONTENT);
+                        r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
+                        r.setPayload(answer);
+                        return r;
+                    });
+                }
+                ObjectNode request = ProtoJson.parse(DeviceApiProtos.CLIENT_RPC_REQUEST, body(ex));
+                String method = request.path("methodName").asString("");
+                if (method.isBlank()) {
+                    throw new CoapError(ResponseCode.BAD_REQUEST, "ToServerRpcRequestMsg.methodName is required");
+                }
+                String params = request.path("params").asString("");
+                ObjectNode call = Json.object().put("method", method);
+                call.set("params", params.isBlank() ? Json.object() : jsonOrText(params));
+                int requestId = request.path("requestId").asInt(0);
+                return transport.clientRpc(d.device, Json.write(call)).thenApply(answer -> bytes(ResponseCode.CONTENT,
+                        ProtoJson.fromJson(DeviceApiProtos.CLIENT_RPC_RESPONSE,
+                                Json.object().put("requestId", requestId).put("payload", answer)).toByteArray()));
             });
         }
 
@@ -303,7 +330,7 @@ final class CoapDeviceApi {
 
         @Override
         public void handlePOST(CoapExchange ex) {
-            serve(ex, tokenInPath, true, () -> {
+            serve(ex, tokenInPath, () -> {
                 List<String> path = ex.getRequestOptions().getUriPath();
                 if (path.size() != (tokenInPath ? 5 : 4)) {
                     throw new CoapError(ResponseCode.NOT_FOUND, "Resource not found");
@@ -315,8 +342,11 @@ final class CoapDeviceApi {
                     throw new CoapError(ResponseCode.BAD_REQUEST, "RPC request id must be an integer");
                 }
                 byte[] body = body(ex);
-                String text = new String(body, StandardCharsets.UTF_8);
-                return d -> transport.sendRpcResponse(d.device, id, text).thenApply(v -> new Response(ResponseCode.CREATED));
+                return d -> {
+                    ProfileProtos protos = payloadFormat(ex, d);
+                    String text = protos == null ? new String(body, StandardCharsets.UTF_8) : protos.rpcResponse(body);
+                    return transport.sendRpcResponse(d.device, id, text).thenApply(v -> new Response(ResponseCode.CREATED));
+                };
             });
         }
     }
@@ -328,7 +358,8 @@ final class CoapDeviceApi {
 
         @Override
         public void handlePOST(CoapExchange ex) {
-            serve(ex, tokenInPath, false, () -> {
+            serve(ex, tokenInPath, () -> {
+                jsonOnly(ex);
                 byte[] body = body(ex);
                 String secret = "";
                 long duration = 0;
@@ -358,6 +389,7 @@ final class CoapDeviceApi {
             CompletableFuture<Response> f;
             try {
                 checkContentFormat(ex);
+                jsonOnly(ex);
                 jsonBody(ex);
                 f = transport.provision(ex.getRequestText()).thenApply(res -> {
                     Response r = new Response(ResponseCode.CONTENT);
@@ -383,7 +415,7 @@ final class CoapDeviceApi {
 
         @Override
         public void handleGET(CoapExchange ex) {
-            serve(ex, tokenInPath, false, () -> {
+            serve(ex, tokenInPath, () -> {
                 String title = ex.getQueryParameter("title");
                 String version = ex.getQueryParameter("version");
                 if (title == null || title.isEmpty() || version == null || version.isEmpty()) {
@@ -444,23 +476,20 @@ final class CoapDeviceApi {
     record Ctx(DeviceInfo device, DeviceState state) {
     }
 
-    /** Parses the request (before authenticating, as the HTTP API does), then runs the action for its device. */
+    /**
+     * Checks what does not depend on the device (before authenticating, as the HTTP API does), then runs
+     * the action for its device. A body is read in the action, once the profile's payload type is known.
+     */
     private interface Action {
         Function<Ctx, CompletableFuture<Response>> prepare();
     }
 
-    private void serve(CoapExchange ex, boolean tokenInPath, boolean jsonOperation, Action action) {
+    private void serve(CoapExchange ex, boolean tokenInPath, Action action) {
         CompletableFuture<Response> f;
         try {
             checkContentFormat(ex);
             Function<Ctx, CompletableFuture<Response>> run = action.prepare();
-            f = device(ex, tokenInPath).thenCompose(ctx -> {
-                if (jsonOperation && ctx.state.settings.protobuf()) {
-                    throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
-                            "The device profile uses PROTOBUF payloads, which the CoAP transport does not support yet; use JSON");
-                }
-                return run.apply(ctx);
-            });
+            f = device(ex, tokenInPath).thenCompose(run);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -517,10 +546,6 @@ final class CoapDeviceApi {
     private void observe(CoapExchange ex, boolean tokenInPath, Observation.Kind kind) {
         Exchange exchange = ex.advanced();
         device(ex, tokenInPath).thenCompose(ctx -> {
-            if (ctx.state.settings.protobuf()) {
-                throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
-                        "The device profile uses PROTOBUF payloads, which the CoAP transport does not support yet; use JSON");
-            }
             // A device observes each resource once: a new registration (a rebooted device, a new token or
             // port) replaces the earlier one, so RPC and changes do not go to a client that is gone.
             for (Observation earlier : ctx.state.observations) {
@@ -569,18 +594,50 @@ final class CoapDeviceApi {
         }
     }
 
+    /** JSON, text or (for PROTOBUF profiles) octet-stream bodies, and no larger than the limit. */
     private void checkContentFormat(CoapExchange ex) {
         OptionSet o = ex.getRequestOptions();
         if (o.hasContentFormat()) {
             int cf = o.getContentFormat();
-            if (cf != MediaTypeRegistry.APPLICATION_JSON && cf != MediaTypeRegistry.TEXT_PLAIN) {
+            if (cf != MediaTypeRegistry.APPLICATION_JSON && cf != MediaTypeRegistry.TEXT_PLAIN
+                    && cf != MediaTypeRegistry.APPLICATION_OCTET_STREAM) {
                 throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
-                        "Unsupported content format " + MediaTypeRegistry.toString(cf) + "; send application/json");
+                        "Unsupported content format " + MediaTypeRegistry.toString(cf)
+                                + "; send application/json (application/octet-stream for PROTOBUF profiles)");
             }
         }
         byte[] payload = ex.getRequestPayload();
         if (payload != null && payload.length > settings.maxPayloadSize()) {
             throw new CoapError(ResponseCode.REQUEST_ENTITY_TOO_LARGE, "Payload is too large");
+        }
+    }
+
+    /**
+     * The payload type of the device's profile for a body it sends: null for JSON (a body marked
+     * application/octet-stream is refused), or the profile's compiled schemas for PROTOBUF (a body marked
+     * application/json is refused; unmarked and text bodies are read as protobuf, as devices built for
+     * ThingsBoard may not mark them).
+     */
+    private static ProfileProtos payloadFormat(CoapExchange ex, Ctx d) {
+        ProfileProtos protos = d.state.settings.protos();
+        OptionSet o = ex.getRequestOptions();
+        int cf = o.hasContentFormat() ? o.getContentFormat() : MediaTypeRegistry.UNDEFINED;
+        if (protos == null && cf == MediaTypeRegistry.APPLICATION_OCTET_STREAM) {
+            throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
+                    "The device profile uses JSON payloads; send application/json");
+        }
+        if (protos != null && cf == MediaTypeRegistry.APPLICATION_JSON) {
+            throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
+                    "The device profile uses PROTOBUF payloads; send the protobuf message as application/octet-stream");
+        }
+        return protos;
+    }
+
+    /** Claim and provisioning bodies are JSON for every profile. */
+    private static void jsonOnly(CoapExchange ex) {
+        OptionSet o = ex.getRequestOptions();
+        if (o.hasContentFormat() && o.getContentFormat() == MediaTypeRegistry.APPLICATION_OCTET_STREAM) {
+            throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT, "Send application/json");
         }
     }
 
@@ -591,6 +648,15 @@ final class CoapDeviceApi {
 
     private static JsonNode jsonBody(CoapExchange ex) {
         return Json.parse(body(ex));
+    }
+
+    /** RPC params given as text: the JSON they hold, or the text itself when it is not JSON. */
+    private static JsonNode jsonOrText(String params) {
+        try {
+            return Json.parse(params);
+        } catch (RuntimeException e) {
+            return tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(params);
+        }
     }
 
     private static int intParam(CoapExchange ex, String name, int dflt) {
@@ -622,6 +688,13 @@ final class CoapDeviceApi {
         Response r = new Response(code);
         r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
         r.setPayload(Json.write(body));
+        return r;
+    }
+
+    private static Response bytes(ResponseCode code, byte[] body) {
+        Response r = new Response(code);
+        r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_OCTET_STREAM);
+        r.setPayload(body);
         return r;
     }
 

@@ -1,8 +1,10 @@
 package io.mote.transport.coap;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,7 +16,6 @@ import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.network.Exchange;
 import org.eclipse.californium.core.observe.ObserveRelation;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.mote.common.json.Json;
@@ -27,6 +28,7 @@ import io.mote.transport.api.DeviceSession;
 import io.mote.transport.api.RpcRequest;
 import io.mote.transport.api.SessionListener;
 import io.mote.transport.api.TransportService;
+import io.mote.transport.api.proto.ProfileProtos;
 
 /**
  * One CoAP observation of a device's shared attributes or RPC. Only one notification is in transit at a
@@ -35,6 +37,8 @@ import io.mote.transport.api.TransportService;
  * observation can take it. While the device is unreachable (PSM, eDRX) nothing is sent: it goes out when
  * the device is next heard from (or its next eDRX paging window). At most {@code maxHeld} changed keys are
  * held; past that the oldest change is dropped and logged (the device can read the attributes with a GET).
+ * Notifications are JSON, or for a PROTOBUF profile ThingsBoard's attribute update message and the
+ * profile's RPC request message.
  */
 final class Observation implements SessionListener {
 
@@ -56,7 +60,7 @@ final class Observation implements SessionListener {
     private boolean inTransit;
     private boolean closed;
     private boolean windowScheduled;
-    private final Map<String, JsonNode> pendingValues = new LinkedHashMap<>();
+    private final Map<String, AttributeKvEntry> pendingValues = new LinkedHashMap<>();
     private final Set<String> pendingDeleted = new LinkedHashSet<>();
     private RpcRequest pendingRpc;
 
@@ -99,14 +103,13 @@ final class Observation implements SessionListener {
         Response r = new Response(ResponseCode.CONTENT);
         r.getOptions().setObserve(0);
         if (kind == Kind.ATTRIBUTES) {
-            ObjectNode o = Json.object();
+            List<AttributeKvEntry> values;
             synchronized (this) {
-                pendingValues.forEach(o::set);
+                values = new ArrayList<>(pendingValues.values());
                 pendingValues.clear();
                 pendingDeleted.clear();
             }
-            r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
-            r.setPayload(Json.write(o));
+            attributes(r, values, List.of());
         }
         ex.respond(r);
     }
@@ -118,7 +121,7 @@ final class Observation implements SessionListener {
             for (AttributeKvEntry a : update.updated()) {
                 // Re-inserted, so the map stays ordered by the time of each key's latest change.
                 pendingValues.remove(a.key());
-                pendingValues.put(a.key(), KvJson.toJsonValue(a.kv()));
+                pendingValues.put(a.key(), a);
                 pendingDeleted.remove(a.key());
             }
             for (String k : update.deleted()) {
@@ -191,10 +194,45 @@ final class Observation implements SessionListener {
         }
     }
 
+    /**
+     * A shared-attributes payload: JSON ({@code {"key":value,…,"deleted":[…]}}), or for a PROTOBUF profile
+     * ThingsBoard's attribute update message.
+     */
+    private void attributes(Response r, List<AttributeKvEntry> values, List<String> deleted) {
+        if (state.settings.protobuf()) {
+            r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_OCTET_STREAM);
+            r.setPayload(ProfileProtos.attributesUpdate(new AttributesUpdate(values, deleted)));
+            return;
+        }
+        ObjectNode o = Json.object();
+        values.forEach(a -> o.set(a.key(), KvJson.toJsonValue(a.kv())));
+        if (!deleted.isEmpty()) {
+            var arr = o.putArray("deleted");
+            deleted.forEach(arr::add);
+        }
+        r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
+        r.setPayload(Json.write(o));
+    }
+
+    /** A server-side RPC: JSON, or for a PROTOBUF profile the profile's RPC request message. */
+    private void rpc(Response r, RpcRequest request) {
+        ProfileProtos protos = state.settings.protos();
+        if (protos != null) {
+            r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_OCTET_STREAM);
+            r.setPayload(protos.rpcRequest(request));
+        } else {
+            r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
+            r.setPayload(Json.write(DevicePayloads.rpcRequest(request)).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** Sends the next notification when one is due and the device can receive it. */
     void flush() {
-        byte[] payload;
+        Response r = new Response(ResponseCode.CONTENT);
         Object delivered;
+        RpcRequest rpc = null;
+        List<AttributeKvEntry> values = null;
+        List<String> deleted = null;
         synchronized (this) {
             if (closed || !ready || inTransit) {
                 return;
@@ -217,27 +255,36 @@ final class Observation implements SessionListener {
                 return;
             }
             if (pendingRpc != null) {
-                payload = Json.write(DevicePayloads.rpcRequest(pendingRpc)).getBytes(StandardCharsets.UTF_8);
+                rpc = pendingRpc;
                 delivered = pendingRpc;
             } else {
-                ObjectNode o = Json.object();
-                pendingValues.forEach(o::set);
-                if (!pendingDeleted.isEmpty()) {
-                    var arr = o.putArray("deleted");
-                    pendingDeleted.forEach(arr::add);
-                }
+                values = new ArrayList<>(pendingValues.values());
+                deleted = new ArrayList<>(pendingDeleted);
                 pendingValues.clear();
                 pendingDeleted.clear();
-                payload = Json.write(o).getBytes(StandardCharsets.UTF_8);
                 delivered = null;
             }
             inTransit = true;
             sequence = (sequence + 1) & 0xFFFFFF;
+            r.getOptions().setObserve(sequence);
         }
-        Response r = new Response(ResponseCode.CONTENT);
-        r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
-        r.getOptions().setObserve(sequence);
-        r.setPayload(payload);
+        try {
+            if (rpc != null) {
+                rpc(r, rpc);
+            } else {
+                attributes(r, values, deleted);
+            }
+        } catch (RuntimeException e) {
+            // An RPC the profile's request message cannot carry: not sent; the core times it out.
+            log.warn("CoAP device {}: notification could not be encoded: {}", device.deviceId(), e.getMessage());
+            synchronized (this) {
+                inTransit = false;
+                if (rpc != null) {
+                    pendingRpc = null;
+                }
+            }
+            return;
+        }
         r.addMessageObserver(new MessageObserverAdapter() {
             @Override
             public void onAcknowledgement() {

@@ -312,20 +312,4 @@ class CoapDtlsAndPowerModeTest {
             uplink.shutdown();
         }
     }
-
-    @Test
-    void protobufProfileIsAnsweredWithUnsupportedContentFormat() throws Exception {
-        Api tenant = anon.newTenant();
-        String profile = coapProfile(tenant, "{\"powerMode\":\"DRX\"}", "PROTOBUF");
-        String token = "pb-" + UUID.randomUUID();
-        device(tenant, profile, token);
-        CoapClient c = Coap.client("/api/v1/" + token + "/telemetry");
-        try {
-            CoapResponse r = c.post("{\"a\":1}", MediaTypeRegistry.APPLICATION_JSON);
-            assertThat(r.getCode()).isEqualTo(ResponseCode.UNSUPPORTED_CONTENT_FORMAT);
-            assertThat(r.getResponseText()).contains("PROTOBUF");
-        } finally {
-            c.shutdown();
-        }
-    }
 }

@@ -1,15 +1,14 @@
-package io.mote.transport.mqtt.payload;
+package io.mote.transport.api.proto;
 
 import com.google.protobuf.Descriptors;
 
-import io.mote.transport.api.proto.ProtoSchemas;
-
 /**
  * The fixed protobuf messages of ThingsBoard's device API that are not part of a profile: attribute
- * requests, attribute responses and shared-attribute updates. Same field numbers and names, so devices
- * built against ThingsBoard's messages decode them unchanged.
+ * requests, attribute responses, shared-attribute updates, and (over CoAP) client-side RPC requests and
+ * their answers. Same field numbers and names, so devices built against ThingsBoard's messages decode
+ * them unchanged. Shared by the transports that carry PROTOBUF payloads.
  */
-final class DeviceApiProtos {
+public final class DeviceApiProtos {
 
     private static final String SCHEMA = """
             syntax = "proto3";
@@ -55,11 +54,27 @@ final class DeviceApiProtos {
               string clientKeys = 1;
               string sharedKeys = 2;
             }
+
+            message ToServerRpcRequestMsg {
+              int32 requestId = 1;
+              string methodName = 2;
+              string params = 3;
+            }
+
+            message ToServerRpcResponseMsg {
+              int32 requestId = 1;
+              string payload = 2;
+              string error = 3;
+            }
             """;
 
-    static final Descriptors.Descriptor ATTRIBUTE_UPDATE = ProtoSchemas.compile(SCHEMA, "AttributeUpdateNotificationMsg");
-    static final Descriptors.Descriptor ATTRIBUTE_RESPONSE = ProtoSchemas.compile(SCHEMA, "GetAttributeResponseMsg");
-    static final Descriptors.Descriptor ATTRIBUTES_REQUEST = ProtoSchemas.compile(SCHEMA, "AttributesRequest");
+    public static final Descriptors.Descriptor ATTRIBUTE_UPDATE = ProtoSchemas.compile(SCHEMA, "AttributeUpdateNotificationMsg");
+    public static final Descriptors.Descriptor ATTRIBUTE_RESPONSE = ProtoSchemas.compile(SCHEMA, "GetAttributeResponseMsg");
+    public static final Descriptors.Descriptor ATTRIBUTES_REQUEST = ProtoSchemas.compile(SCHEMA, "AttributesRequest");
+    /** A client-side RPC from the device: {@code methodName} and {@code params} (JSON text). */
+    public static final Descriptors.Descriptor CLIENT_RPC_REQUEST = ProtoSchemas.compile(SCHEMA, "ToServerRpcRequestMsg");
+    /** The answer to a client-side RPC: {@code payload} (JSON text) or {@code error}. */
+    public static final Descriptors.Descriptor CLIENT_RPC_RESPONSE = ProtoSchemas.compile(SCHEMA, "ToServerRpcResponseMsg");
 
     private DeviceApiProtos() {
     }
