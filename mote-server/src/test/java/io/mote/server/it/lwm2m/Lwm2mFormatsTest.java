@@ -12,7 +12,7 @@ class Lwm2mFormatsTest extends Lwm2mTestBase {
     @Test
     void anLwm2m10ClientRegistersAndIsServed() throws Exception {
         setUp(deviceMapping("SINGLE"));
-        client = new TestClient(endpoint, server.lwm2mPort(), false, null, true);
+        client = new TestClient(endpoint, server.lwm2mPort(), false, null, "1.0");
         client.awaitRegistered();
         await(clientAttributes(), a -> a.toString().contains("\"lwm2mVersion\"") && a.toString().contains("Mote Test Device"));
         assertThat(tenant.get(clientAttributes() + "?keys=lwm2mVersion").ok().get(0).get("value").asString()).isEqualTo("1.0");

@@ -126,11 +126,14 @@ public final class TestClient implements AutoCloseable {
      * preferring {@code format} for what it sends when given.
      */
     TestClient(String endpoint, int port, boolean queueMode, ContentFormat format) {
-        this(endpoint, port, queueMode, format, false);
+        this(endpoint, port, queueMode, format, null);
     }
 
-    /** With {@code lwm2m10}, the client registers as an LwM2M 1.0 client ({@code lwm2m=1.0}). */
-    TestClient(String endpoint, int port, boolean queueMode, ContentFormat format, boolean lwm2m10) {
+    /**
+     * With {@code announcedVersion} (e.g. "1.0", "1.2"), Register and Update requests announce that LwM2M
+     * version ({@code lwm2m=...}) instead of the client's own 1.1.
+     */
+    TestClient(String endpoint, int port, boolean queueMode, ContentFormat format, String announcedVersion) {
         ObjectsInitializer init = new ObjectsInitializer(new StaticModel(MODELS));
         init.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://127.0.0.1:" + port, 123));
         init.setInstancesForObject(LwM2mId.SERVER, queueMode
@@ -148,7 +151,7 @@ public final class TestClient implements AutoCloseable {
         }
         b.setRegistrationEngineFactory(engine);
         b.setDataSenders(new ManualDataSender());
-        b.setEndpointsProviders(lwm2m10 ? new Lwm2m10Endpoints()
+        b.setEndpointsProviders(announcedVersion != null ? new AnnouncedVersionEndpoints(announcedVersion)
                 : new org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider());
         client = b.build();
         client.addObserver(new LwM2mClientObserverAdapter() {
@@ -282,8 +285,14 @@ public final class TestClient implements AutoCloseable {
         client.destroy(false);
     }
 
-    /** Californium endpoints whose Register and Update requests announce LwM2M 1.0, as a 1.0 client sends them. */
-    static final class Lwm2m10Endpoints extends org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider {
+    /** Californium endpoints whose Register and Update requests announce another LwM2M version. */
+    static final class AnnouncedVersionEndpoints extends org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider {
+        private final String version;
+
+        AnnouncedVersionEndpoints(String version) {
+            this.version = version;
+        }
+
         @Override
         public LwM2mServer createEndpoint(org.eclipse.leshan.client.servers.ServerInfo info, boolean clientInitiatedOnly,
                                           List<java.security.cert.Certificate> trustStore,
@@ -294,7 +303,7 @@ public final class TestClient implements AutoCloseable {
                 public void sendRequest(org.eclipse.californium.core.coap.Request request) {
                     String q = request.getOptions().getUriQueryString();
                     if (q != null && q.contains("lwm2m=1.1")) {
-                        request.getOptions().setUriQuery(q.replace("lwm2m=1.1", "lwm2m=1.0"));
+                        request.getOptions().setUriQuery(q.replace("lwm2m=1.1", "lwm2m=" + version));
                     }
                 }
             }));
