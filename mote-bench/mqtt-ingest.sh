@@ -1,34 +1,18 @@
 #!/usr/bin/env bash
-# Starts a fresh Mote server (embedded PostgreSQL in a temporary data directory), drives the MQTT ingest
-# scenario against it over loopback, reports the server's memory before and after, and stops it.
+# Starts a fresh Mote server, drives the MQTT ingest scenario against it over loopback, reports the
+# server's memory before and after, and removes everything.
 # Build first: ./mvnw -q -DskipTests install
 # Usage: mote-bench/mqtt-ingest.sh [--devices 1000 --keys 10 --warmup 10 --duration 30 --mqtt-version 3
 #        --connect-rate 500 --rest-parallel 16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. mote-bench/bench-server.sh
 
-PORT=${MOTE_BENCH_PORT:-18080}
 MQTT_PORT=${MOTE_BENCH_MQTT_PORT:-18830}
-PASSWORD=bench-tenant-pw
-DATA=$(mktemp -d)
-LOG="$DATA/server.log"
-PID=
 # One file descriptor per connection on both sides: as many as this shell may have.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-
-# shellcheck disable=SC2086
-java ${MOTE_BENCH_SERVER_OPTS:-} -jar mote-server/target/mote-server.jar --server.port="$PORT" \
-  --mote.transport.mqtt.port="$MQTT_PORT" --mote.transport.mqtt.ssl.enabled=false \
-  --mote.data-dir="$DATA" --mote.tenant.password="$PASSWORD" --mote.sysadmin.password=bench-sys-pw \
-  --logging.level.root=WARN >>"$LOG" 2>&1 &
-PID=$!
-until curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null; do
-  kill -0 "$PID" 2>/dev/null || { cat "$LOG"; exit 1; }
-  sleep 0.1
-done
+start_server --mote.transport.mqtt.port="$MQTT_PORT" --mote.transport.mqtt.ssl.enabled=false
 echo "server JVM RSS at rest: $(rss_mb "$PID") MB"
 java -jar mote-bench/target/mote-bench.jar mqtt-ingest --url "http://127.0.0.1:$PORT" --mqtt-port "$MQTT_PORT" \
   --password "$PASSWORD" "$@"
