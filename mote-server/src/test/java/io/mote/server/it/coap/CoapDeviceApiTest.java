@@ -8,13 +8,10 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.californium.core.CoapClient;
-import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -105,31 +102,12 @@ class CoapDeviceApiTest {
         assertThat(Json.parse(client.get().getResponseText()).has("shared")).isFalse();
     }
 
-    /** Collects notifications. */
-    private static final class Collector implements CoapHandler {
-        final BlockingQueue<CoapResponse> responses = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onLoad(CoapResponse response) {
-            responses.add(response);
-        }
-
-        @Override
-        public void onError() {
-        }
-
-        CoapResponse next() throws InterruptedException {
-            CoapResponse r = responses.poll(20, TimeUnit.SECONDS);
-            assertThat(r).as("a notification").isNotNull();
-            return r;
-        }
-    }
 
     @Test
     void attributesObserveAnswersCurrentThenEachChangeAndDeletion() throws Exception {
         tenant.post("/api/plugins/telemetry/DEVICE/" + deviceId + "/attributes/SHARED_SCOPE", "{\"mode\":\"eco\"}").ok();
         client.setURI(Coap.uri("/api/v1/" + token + "/attributes"));
-        Collector c = new Collector();
+        Notifications c = new Notifications();
         CoapObserveRelation rel = client.observeAndWait(c);
         CoapResponse first = c.next();
         assertThat(first.getOptions().getObserve()).isEqualTo(0);
@@ -156,7 +134,7 @@ class CoapDeviceApiTest {
     @Test
     void attributesObserveOfDeviceWithoutSharedAttributesStartsWithEmptyObject() throws Exception {
         client.setURI(Coap.uri("/api/v1/" + token + "/attributes"));
-        Collector c = new Collector();
+        Notifications c = new Notifications();
         CoapObserveRelation rel = client.observeAndWait(c);
         assertThat(c.next().getResponseText()).isEqualTo("{}");
         // Cancelled with RST: the next notification is rejected and the relation ends on the server.
@@ -172,7 +150,7 @@ class CoapDeviceApiTest {
     @Test
     void rpcObserveDeliversRequestsAndTakesResponses() throws Exception {
         client.setURI(Coap.uri("/api/v1/" + token + "/rpc"));
-        Collector c = new Collector();
+        Notifications c = new Notifications();
         CoapObserveRelation rel = client.observeAndWait(c);
         CoapResponse first = c.next();
         assertThat(first.getCode()).isEqualTo(ResponseCode.CONTENT);

@@ -11,14 +11,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.eclipse.californium.core.CoapClient;
-import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -194,7 +191,7 @@ class CoapDtlsAndPowerModeTest {
     private static void observeAndRpc(Api.TestDevice d, CoapClient c) throws Exception {
         try {
             c.setURI(secure("/api/v1/attributes"));
-            Collector attrs = new Collector();
+            Notifications attrs = new Notifications();
             CoapObserveRelation ra = c.observeAndWait(attrs);
             CoapResponse first = attrs.responses.poll(10, TimeUnit.SECONDS);
             assertThat(first).isNotNull();
@@ -206,7 +203,7 @@ class CoapDtlsAndPowerModeTest {
             assertThat(Json.parse(change.getResponseText()).get("secureMode").asString()).isEqualTo("on");
 
             c.setURI(secure("/api/v1/rpc"));
-            Collector rpc = new Collector();
+            Notifications rpc = new Notifications();
             CoapObserveRelation rr = c.observeAndWait(rpc);
             CoapResponse empty = rpc.responses.poll(10, TimeUnit.SECONDS);
             assertThat(empty).isNotNull();
@@ -255,18 +252,6 @@ class CoapDtlsAndPowerModeTest {
                 + "{\"type\":\"DEFAULT\"},\"transportConfiguration\":{\"type\":\"COAP\"}}}").ok());
     }
 
-    private static final class Collector implements CoapHandler {
-        final BlockingQueue<CoapResponse> responses = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onLoad(CoapResponse response) {
-            responses.add(response);
-        }
-
-        @Override
-        public void onError() {
-        }
-    }
 
     @Test
     void psmDeviceGetsHeldNotificationsAndRpcWhenNextHeardFrom() throws Exception {
@@ -279,8 +264,8 @@ class CoapDtlsAndPowerModeTest {
         CoapClient rpc = Coap.client("/api/v1/" + token + "/rpc");
         CoapClient uplink = Coap.client("/api/v1/" + token + "/telemetry");
         try {
-            Collector a = new Collector();
-            Collector r = new Collector();
+            Notifications a = new Notifications();
+            Notifications r = new Notifications();
             CoapObserveRelation ra = attrs.observeAndWait(a);
             CoapObserveRelation rr = rpc.observeAndWait(r);
             assertThat(a.responses.poll(10, TimeUnit.SECONDS)).isNotNull();

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.californium.core.CoapClient;
-import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -28,24 +24,6 @@ class CoapObserveSemanticsTest {
 
     private final Api anon = Coap.server().api();
 
-    private static final class Collector implements CoapHandler {
-        final BlockingQueue<CoapResponse> responses = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onLoad(CoapResponse response) {
-            responses.add(response);
-        }
-
-        @Override
-        public void onError() {
-        }
-
-        CoapResponse next() throws InterruptedException {
-            CoapResponse r = responses.poll(20, TimeUnit.SECONDS);
-            assertThat(r).as("a notification").isNotNull();
-            return r;
-        }
-    }
 
     @Test
     void queuedRpcArrivesInOrderAfterAnEmptyFirstAnswerWithObserveZero() throws Exception {
@@ -57,7 +35,7 @@ class CoapObserveSemanticsTest {
         }
         CoapClient c = Coap.client("/api/v1/" + d.token() + "/rpc");
         try {
-            Collector got = new Collector();
+            Notifications got = new Notifications();
             CoapObserveRelation rel = c.observeAndWait(got);
             CoapResponse first = got.next();
             assertThat(first.getCode()).isEqualTo(ResponseCode.CONTENT);
@@ -83,7 +61,7 @@ class CoapObserveSemanticsTest {
         Api.TestDevice d = anon.newTenantWithDevice("coap-attr-order");
         CoapClient c = Coap.client("/api/v1/" + d.token() + "/attributes");
         try {
-            Collector got = new Collector();
+            Notifications got = new Notifications();
             CoapObserveRelation rel = c.observeAndWait(got);
             assertThat(got.next().getOptions().getObserve()).isZero();
             for (int v = 1; v <= 10; v++) {
@@ -153,7 +131,7 @@ class CoapObserveSemanticsTest {
                 + "{\"entityType\":\"DEVICE_PROFILE\",\"id\":\"" + profile + "\"}}").ok());
         CoapClient c = Coap.client("/api/v1/" + token + "/attributes");
         try {
-            Collector got = new Collector();
+            Notifications got = new Notifications();
             long registered = System.currentTimeMillis();
             CoapObserveRelation rel = c.observeAndWait(got);
             got.next();

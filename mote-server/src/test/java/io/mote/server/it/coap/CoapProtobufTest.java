@@ -3,15 +3,12 @@ package io.mote.server.it.coap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import org.eclipse.californium.core.CoapClient;
-import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -143,24 +140,6 @@ class CoapProtobufTest {
         return client.post(body, OCTETS);
     }
 
-    private static final class Collector implements CoapHandler {
-        final BlockingQueue<CoapResponse> responses = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onLoad(CoapResponse response) {
-            responses.add(response);
-        }
-
-        @Override
-        public void onError() {
-        }
-
-        CoapResponse next() throws InterruptedException {
-            CoapResponse r = responses.poll(20, TimeUnit.SECONDS);
-            assertThat(r).as("a notification").isNotNull();
-            return r;
-        }
-    }
 
     @Test
     void telemetryAndAttributesAreStoredAndReadBack() throws Exception {
@@ -196,7 +175,7 @@ class CoapProtobufTest {
         protobufDevice();
         tenant.post("/api/plugins/telemetry/DEVICE/" + deviceId + "/attributes/SHARED_SCOPE", "{\"mode\":\"eco\"}").ok();
         client.setURI(Coap.uri("/api/v1/" + token + "/attributes"));
-        Collector c = new Collector();
+        Notifications c = new Notifications();
         CoapObserveRelation rel = client.observeAndWait(c);
         CoapResponse first = c.next();
         assertThat(first.getOptions().getObserve()).isEqualTo(0);
@@ -221,7 +200,7 @@ class CoapProtobufTest {
     void rpcRoundTripInTheProfileMessages() throws Exception {
         protobufDevice();
         client.setURI(Coap.uri("/api/v1/" + token + "/rpc"));
-        Collector c = new Collector();
+        Notifications c = new Notifications();
         CoapObserveRelation rel = client.observeAndWait(c);
         assertThat(c.next().getOptions().getObserve()).isEqualTo(0);
 
