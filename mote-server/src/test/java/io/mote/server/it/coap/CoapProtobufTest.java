@@ -1,13 +1,17 @@
 package io.mote.server.it.coap;
 
+import static io.mote.server.it.DeviceProtos.ATTRIBUTES;
+import static io.mote.server.it.DeviceProtos.DEVICE_API;
+import static io.mote.server.it.DeviceProtos.RPC_REQUEST;
+import static io.mote.server.it.DeviceProtos.RPC_RESPONSE;
+import static io.mote.server.it.DeviceProtos.TELEMETRY;
+import static io.mote.server.it.DeviceProtos.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import com.google.protobuf.Descriptors;
-import com.google.protobuf.DynamicMessage;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
@@ -20,8 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.mote.common.json.Json;
 import io.mote.server.it.Api;
-import io.mote.transport.api.proto.ProtoJson;
-import io.mote.transport.api.proto.ProtoSchemas;
+import io.mote.server.it.DeviceProtos;
 
 /**
  * PROTOBUF payloads of a CoAP device profile: a Californium client posts protobuf telemetry, attributes
@@ -33,57 +36,6 @@ class CoapProtobufTest {
 
     private static final int OCTETS = MediaTypeRegistry.APPLICATION_OCTET_STREAM;
 
-    private static final String TELEMETRY = """
-            syntax = "proto3";
-            package telemetry;
-
-            message Reading {
-              optional double temperature = 1;
-              optional int64 count = 2;
-              Inner inner = 3;
-
-              message Inner {
-                optional string label = 1;
-              }
-            }
-            """;
-    private static final String ATTRIBUTES = """
-            syntax = "proto3";
-            message SensorConfiguration {
-              optional string firmwareVersion = 1;
-              optional string serialNumber = 2;
-            }
-            """;
-    private static final String RPC_REQUEST = """
-            syntax = "proto3";
-            message RpcRequestMsg {
-              optional string method = 1;
-              optional int32 requestId = 2;
-              optional string params = 3;
-            }
-            """;
-    private static final String RPC_RESPONSE = """
-            syntax = "proto3";
-            message RpcResponseMsg {
-              optional string payload = 1;
-            }
-            """;
-    /** The fixed messages of the device API, as a device built for ThingsBoard knows them. */
-    private static final String DEVICE_API = """
-            syntax = "proto3";
-            enum KeyValueType { BOOLEAN_V = 0; LONG_V = 1; DOUBLE_V = 2; STRING_V = 3; JSON_V = 4; }
-            message KeyValueProto {
-              string key = 1; KeyValueType type = 2; bool bool_v = 3; int64 long_v = 4; double double_v = 5;
-              string string_v = 6; string json_v = 7;
-            }
-            message TsKvProto { int64 ts = 1; KeyValueProto kv = 2; }
-            message AttributeUpdateNotificationMsg { repeated TsKvProto sharedUpdated = 1; repeated string sharedDeleted = 2; }
-            message GetAttributeResponseMsg {
-              int32 requestId = 1; repeated TsKvProto clientAttributeList = 2; repeated TsKvProto sharedAttributeList = 3;
-            }
-            message ToServerRpcRequestMsg { int32 requestId = 1; string methodName = 2; string params = 3; }
-            message ToServerRpcResponseMsg { int32 requestId = 1; string payload = 2; string error = 3; }
-            """;
 
     private final Api tenant = Coap.server().api().newTenant();
     private final CoapClient client = Coap.client("/");
@@ -121,18 +73,11 @@ class CoapProtobufTest {
         deviceId = Api.id(tenant.post("/api/device?accessToken=" + token, d).ok());
     }
 
-    private static byte[] message(String schema, String json) {
-        return ProtoJson.fromJson(ProtoSchemas.compile(schema), Json.parse(json)).toByteArray();
-    }
 
-    private static byte[] message(String schema, String messageName, String json) {
-        return ProtoJson.fromJson(ProtoSchemas.compile(schema, messageName), Json.parse(json)).toByteArray();
-    }
 
     private static JsonNode decode(String schema, String messageName, CoapResponse r) throws Exception {
         assertThat(r.getOptions().getContentFormat()).isEqualTo(OCTETS);
-        Descriptors.Descriptor type = ProtoSchemas.compile(schema, messageName);
-        return ProtoJson.toJson(DynamicMessage.parseFrom(type, r.getPayload()));
+        return DeviceProtos.decode(schema, messageName, r.getPayload());
     }
 
     private CoapResponse post(String path, byte[] body) throws Exception {
@@ -144,7 +89,7 @@ class CoapProtobufTest {
     @Test
     void telemetryAndAttributesAreStoredAndReadBack() throws Exception {
         protobufDevice();
-        CoapResponse r = post("telemetry", message(TELEMETRY, "{\"temperature\":21.5,\"count\":7,\"inner\":{\"label\":\"east\"}}"));
+        CoapResponse r = post("telemetry", encode(TELEMETRY, "{\"temperature\":21.5,\"count\":7,\"inner\":{\"label\":\"east\"}}"));
         assertThat(r.getCode()).as(r.getResponseText()).isEqualTo(ResponseCode.CREATED);
         JsonNode t = tenant.get("/api/plugins/telemetry/DEVICE/" + deviceId
                 + "/values/timeseries?keys=temperature,count,inner").ok();
@@ -152,7 +97,7 @@ class CoapProtobufTest {
         assertThat(t.get("count").get(0).get("value").asString()).isEqualTo("7");
         assertThat(Json.parse(t.get("inner").get(0).get("value").asString()).get("label").asString()).isEqualTo("east");
 
-        r = post("attributes", message(ATTRIBUTES, "{\"firmwareVersion\":\"1.2.3\"}"));
+        r = post("attributes", encode(ATTRIBUTES, "{\"firmwareVersion\":\"1.2.3\"}"));
         assertThat(r.getCode()).as(r.getResponseText()).isEqualTo(ResponseCode.CREATED);
         JsonNode client = tenant.get("/api/plugins/telemetry/DEVICE/" + deviceId + "/values/attributes/CLIENT_SCOPE").ok();
         assertThat(client.toString()).contains("firmwareVersion").contains("1.2.3");
@@ -213,7 +158,7 @@ class CoapProtobufTest {
 
         CoapClient answer = Coap.client("/api/v1/" + token + "/rpc/" + id);
         try {
-            CoapResponse r = answer.post(message(RPC_RESPONSE, "{\"payload\":\"done\"}"), OCTETS);
+            CoapResponse r = answer.post(encode(RPC_RESPONSE, "{\"payload\":\"done\"}"), OCTETS);
             assertThat(r.getCode()).as(r.getResponseText()).isEqualTo(ResponseCode.CREATED);
         } finally {
             answer.shutdown();
@@ -224,7 +169,7 @@ class CoapProtobufTest {
         rel.proactiveCancel();
 
         // Client-side RPC: ToServerRpcRequestMsg in, ToServerRpcResponseMsg out.
-        CoapResponse r = post("rpc", message(DEVICE_API, "ToServerRpcRequestMsg",
+        CoapResponse r = post("rpc", encode(DEVICE_API, "ToServerRpcRequestMsg",
                 "{\"requestId\":5,\"methodName\":\"getCurrentTime\",\"params\":\"{}\"}"));
         assertThat(r.getCode()).as(r.getResponseText()).isEqualTo(ResponseCode.CONTENT);
         JsonNode time = decode(DEVICE_API, "ToServerRpcResponseMsg", r);
@@ -246,7 +191,7 @@ class CoapProtobufTest {
         assertThat(r.getResponseText()).contains("PROTOBUF");
 
         // The server keeps serving the device.
-        assertThat(post("telemetry", message(TELEMETRY, "{\"temperature\":1}")).getCode()).isEqualTo(ResponseCode.CREATED);
+        assertThat(post("telemetry", encode(TELEMETRY, "{\"temperature\":1}")).getCode()).isEqualTo(ResponseCode.CREATED);
     }
 
     @Test

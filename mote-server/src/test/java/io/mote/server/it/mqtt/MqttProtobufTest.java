@@ -1,5 +1,11 @@
 package io.mote.server.it.mqtt;
 
+import static io.mote.server.it.DeviceProtos.ATTRIBUTES;
+import static io.mote.server.it.DeviceProtos.DEVICE_API;
+import static io.mote.server.it.DeviceProtos.RPC_REQUEST;
+import static io.mote.server.it.DeviceProtos.RPC_RESPONSE;
+import static io.mote.server.it.DeviceProtos.TELEMETRY;
+import static io.mote.server.it.DeviceProtos.encode;
 import static io.mote.server.it.mqtt.MqttTestClients.next;
 import static io.mote.server.it.mqtt.MqttTestClients.publish;
 import static io.mote.server.it.mqtt.MqttTestClients.publishes;
@@ -10,8 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import com.google.protobuf.Descriptors;
-import com.google.protobuf.DynamicMessage;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
@@ -23,9 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.mote.common.json.Json;
 import io.mote.server.it.Api;
+import io.mote.server.it.DeviceProtos;
 import io.mote.server.it.TestServer;
-import io.mote.transport.api.proto.ProtoJson;
-import io.mote.transport.api.proto.ProtoSchemas;
 
 /**
  * PROTOBUF payloads of an MQTT device profile: a real client publishes protobuf-encoded telemetry,
@@ -33,61 +36,6 @@ import io.mote.transport.api.proto.ProtoSchemas;
  */
 class MqttProtobufTest {
 
-    private static final String TELEMETRY = """
-            syntax = "proto3";
-            package telemetry;
-
-            message Reading {
-              optional double temperature = 1;
-              optional int64 count = 2;
-              Inner inner = 3;
-              Mode mode = 4;
-
-              message Inner {
-                optional string label = 1;
-              }
-              enum Mode {
-                IDLE = 0;
-                RUNNING = 1;
-              }
-            }
-            """;
-    private static final String ATTRIBUTES = """
-            syntax = "proto3";
-            message SensorConfiguration {
-              optional string firmwareVersion = 1;
-              optional string serialNumber = 2;
-            }
-            """;
-    private static final String RPC_REQUEST = """
-            syntax = "proto3";
-            message RpcRequestMsg {
-              optional string method = 1;
-              optional int32 requestId = 2;
-              optional string params = 3;
-            }
-            """;
-    private static final String RPC_RESPONSE = """
-            syntax = "proto3";
-            message RpcResponseMsg {
-              optional string payload = 1;
-            }
-            """;
-    /** The fixed messages of the device API, as a device built for ThingsBoard knows them. */
-    private static final String DEVICE_API = """
-            syntax = "proto3";
-            enum KeyValueType { BOOLEAN_V = 0; LONG_V = 1; DOUBLE_V = 2; STRING_V = 3; JSON_V = 4; }
-            message KeyValueProto {
-              string key = 1; KeyValueType type = 2; bool bool_v = 3; int64 long_v = 4; double double_v = 5;
-              string string_v = 6; string json_v = 7;
-            }
-            message TsKvProto { int64 ts = 1; KeyValueProto kv = 2; }
-            message AttributeUpdateNotificationMsg { repeated TsKvProto sharedUpdated = 1; repeated string sharedDeleted = 2; }
-            message GetAttributeResponseMsg {
-              int32 requestId = 1; repeated TsKvProto clientAttributeList = 2; repeated TsKvProto sharedAttributeList = 3;
-            }
-            message AttributesRequest { string clientKeys = 1; string sharedKeys = 2; }
-            """;
 
     private final Api tenant = TestServer.shared().api().newTenant();
 
@@ -109,13 +57,9 @@ class MqttProtobufTest {
         return token;
     }
 
-    private static byte[] message(String schema, String json) {
-        return ProtoJson.fromJson(ProtoSchemas.compile(schema), Json.parse(json)).toByteArray();
-    }
 
     private static JsonNode decode(String schema, String messageName, Mqtt5Publish m) throws Exception {
-        Descriptors.Descriptor type = ProtoSchemas.compile(schema, messageName);
-        return ProtoJson.toJson(DynamicMessage.parseFrom(type, m.getPayloadAsBytes()));
+        return DeviceProtos.decode(schema, messageName, m.getPayloadAsBytes());
     }
 
     private static void publishBytes(Mqtt5BlockingClient c, String topic, byte[] payload) {
@@ -134,7 +78,7 @@ class MqttProtobufTest {
         c.subscribeWith().topicFilter("v1/devices/me/rpc/request/+").qos(MqttQos.AT_LEAST_ONCE).send();
 
         // Telemetry and attributes in the profile's messages.
-        publishBytes(c, "v1/devices/me/telemetry", message(TELEMETRY,
+        publishBytes(c, "v1/devices/me/telemetry", encode(TELEMETRY,
                 "{\"temperature\":21.5,\"count\":7,\"inner\":{\"label\":\"east\"},\"mode\":\"RUNNING\"}"));
         JsonNode t = tenant.get("/api/plugins/telemetry/DEVICE/" + id
                 + "/values/timeseries?keys=temperature,count,inner,mode").ok();
@@ -143,7 +87,7 @@ class MqttProtobufTest {
         assertThat(Json.parse(t.get("inner").get(0).get("value").asString()).get("label").asString()).isEqualTo("east");
         assertThat(t.get("mode").get(0).get("value").asString()).isEqualTo("RUNNING");
 
-        publishBytes(c, "v1/devices/me/attributes", message(ATTRIBUTES, "{\"firmwareVersion\":\"1.2.3\"}"));
+        publishBytes(c, "v1/devices/me/attributes", encode(ATTRIBUTES, "{\"firmwareVersion\":\"1.2.3\"}"));
         JsonNode client = tenant.get("/api/plugins/telemetry/DEVICE/" + id + "/values/attributes/CLIENT_SCOPE").ok();
         assertThat(client.toString()).contains("firmwareVersion").contains("1.2.3");
 
@@ -163,7 +107,7 @@ class MqttProtobufTest {
         assertThat(kv.get("long_v").asLong()).isEqualTo(19);
 
         // An attribute request (AttributesRequest) is answered with GetAttributeResponseMsg.
-        publishBytes(c, "v1/devices/me/attributes/request/3", message(DEVICE_API, "{\"sharedKeys\":\"setpoint\"}"));
+        publishBytes(c, "v1/devices/me/attributes/request/3", encode(DEVICE_API, "AttributesRequest", "{\"sharedKeys\":\"setpoint\"}"));
         m = next(in);
         assertThat(m.getTopic().toString()).isEqualTo("v1/devices/me/attributes/response/3");
         JsonNode response = decode(DEVICE_API, "GetAttributeResponseMsg", m);
@@ -180,7 +124,7 @@ class MqttProtobufTest {
         assertThat(Json.parse(rpc.get("params").asString()).get("mode").asString()).isEqualTo("eco");
         int requestId = rpc.get("requestId").asInt();
         assertThat(m.getTopic().toString()).isEqualTo("v1/devices/me/rpc/request/" + requestId);
-        publishBytes(c, "v1/devices/me/rpc/response/" + requestId, message(RPC_RESPONSE, "{\"payload\":\"done\"}"));
+        publishBytes(c, "v1/devices/me/rpc/response/" + requestId, encode(RPC_RESPONSE, "{\"payload\":\"done\"}"));
         Api.Res answer = call.get(20, TimeUnit.SECONDS);
         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
         assertThat(answer.json().get("payload").asString()).isEqualTo("done");
@@ -197,7 +141,7 @@ class MqttProtobufTest {
         assertThatThrownBy(() -> publishBytes(c, "v1/devices/me/telemetry", new byte[] {(byte) 0xff, 0x01, 0x02}))
                 .isInstanceOfSatisfying(Mqtt5PubAckException.class, e -> assertThat(e.getMqttMessage().getReasonCode())
                         .isEqualTo(Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID));
-        publishBytes(c, "v1/devices/me/telemetry", message(TELEMETRY, "{\"temperature\":1}"));
+        publishBytes(c, "v1/devices/me/telemetry", encode(TELEMETRY, "{\"temperature\":1}"));
         c.disconnect();
     }
 
