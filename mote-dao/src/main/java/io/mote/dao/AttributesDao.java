@@ -30,58 +30,18 @@ public class AttributesDao {
 
     /** Upserts the attributes in one batch. */
     public void save(UUID entityId, AttributeScope scope, List<KvEntry> attributes, long ts) {
-        int[] keyIds = attributes.stream().mapToInt(a -> dictionary.idOf(a.key())).toArray();
-        jdbc.batchUpdate("""
-                INSERT INTO attribute_kv (entity_id, scope, key, bool_v, str_v, long_v, dbl_v, json_v, last_update_ts)
-                VALUES (?,?,?,?,?,?,?,?,?)
-                ON CONFLICT (entity_id, scope, key) DO UPDATE SET bool_v = EXCLUDED.bool_v, str_v = EXCLUDED.str_v,
-                  long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, json_v = EXCLUDED.json_v,
-                  last_update_ts = EXCLUDED.last_update_ts
-                """, new BatchPreparedStatementSetter() {
-            @Override
-            public void setValues(PreparedStatement ps, int i) throws SQLException {
-                ps.setObject(1, entityId);
-                ps.setShort(2, (short) scope.ordinal());
-                ps.setInt(3, keyIds[i]);
-                KvColumns.set(ps, 4, attributes.get(i));
-                ps.setLong(9, ts);
-            }
-
-            @Override
-            public int getBatchSize() {
-                return attributes.size();
-            }
-        });
+        saveAll(List.of(entityId), scope, attributes, ts);
     }
 
     /** Upserts the same attributes on many entities in one batch. */
     public void saveAll(List<UUID> entityIds, AttributeScope scope, List<KvEntry> attributes, long ts) {
-        if (entityIds.isEmpty() || attributes.isEmpty()) {
-            return;
+        List<EntityAttribute> rows = new ArrayList<>(entityIds.size() * attributes.size());
+        for (UUID entityId : entityIds) {
+            for (KvEntry kv : attributes) {
+                rows.add(new EntityAttribute(entityId, kv));
+            }
         }
-        int[] keyIds = attributes.stream().mapToInt(a -> dictionary.idOf(a.key())).toArray();
-        int perEntity = attributes.size();
-        jdbc.batchUpdate("""
-                INSERT INTO attribute_kv (entity_id, scope, key, bool_v, str_v, long_v, dbl_v, json_v, last_update_ts)
-                VALUES (?,?,?,?,?,?,?,?,?)
-                ON CONFLICT (entity_id, scope, key) DO UPDATE SET bool_v = EXCLUDED.bool_v, str_v = EXCLUDED.str_v,
-                  long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, json_v = EXCLUDED.json_v,
-                  last_update_ts = EXCLUDED.last_update_ts
-                """, new BatchPreparedStatementSetter() {
-            @Override
-            public void setValues(PreparedStatement ps, int i) throws SQLException {
-                ps.setObject(1, entityIds.get(i / perEntity));
-                ps.setShort(2, (short) scope.ordinal());
-                ps.setInt(3, keyIds[i % perEntity]);
-                KvColumns.set(ps, 4, attributes.get(i % perEntity));
-                ps.setLong(9, ts);
-            }
-
-            @Override
-            public int getBatchSize() {
-                return entityIds.size() * perEntity;
-            }
-        });
+        saveEach(scope, rows, ts);
     }
 
     /** One attribute of one entity, for {@link #saveEach}. */
