@@ -201,9 +201,20 @@ public final class Api {
         if (authHeader != null) {
             b.header("X-Authorization", authHeader);
         }
+        HttpRequest request = b.timeout(Duration.ofSeconds(120)).build();
         try {
-            HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(120)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // Tomcat closes the connection after a 400 or 413; the JDK client may already have taken
+                // that pooled connection for the next request, which then fails before any byte of an
+                // answer: the request went out on a closed connection. Send it once more.
+                if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+                r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             return new Res(r.statusCode(), r.body());
         } catch (IOException e) {
             throw new IllegalStateException(e);
