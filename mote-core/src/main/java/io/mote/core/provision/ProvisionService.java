@@ -24,7 +24,6 @@ import io.mote.core.device.DeviceService;
 import io.mote.core.telemetry.AttributesService;
 import io.mote.dao.DeviceDao;
 import io.mote.dao.DeviceProfileDao;
-import io.mote.dao.KeyDictionary;
 import io.mote.transport.api.ProvisionResult;
 
 /**
@@ -55,16 +54,14 @@ public class ProvisionService {
     private final DeviceDao devices;
     private final DeviceService deviceService;
     private final AttributesService attributes;
-    private final KeyDictionary keys;
     private final TransactionTemplate tx;
 
     public ProvisionService(DeviceProfileDao profiles, DeviceDao devices, DeviceService deviceService,
-                            AttributesService attributes, KeyDictionary keys, TransactionTemplate tx) {
+                            AttributesService attributes, TransactionTemplate tx) {
         this.profiles = profiles;
         this.devices = devices;
         this.deviceService = deviceService;
         this.attributes = attributes;
-        this.keys = keys;
         this.tx = tx;
     }
 
@@ -82,8 +79,6 @@ public class ProvisionService {
             return notFound();
         }
         DeviceProfile profile = found.get();
-        // Register the marker's key outside the transaction: a rolled-back key would stay cached.
-        keys.idOf(PROVISION_STATE);
         try {
             return switch (profile.provisionType()) {
                 case ALLOW_CREATE_NEW_DEVICES -> createNew(profile, r);
