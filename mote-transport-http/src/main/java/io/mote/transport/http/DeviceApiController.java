@@ -18,6 +18,7 @@ import java.util.function.Function;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -55,6 +56,7 @@ import io.mote.transport.api.RpcRequest;
  * servlet thread waits on the database or on a long-poll.
  */
 @RestController
+@Conditional(HttpTransportEnabled.class)
 @RequestMapping("/api/v1")
 public class DeviceApiController {
 
