@@ -134,6 +134,9 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
 
     /** A sign of life from the client: a registration update, a notification, a Send. */
     void activity() {
+        if (closed) {
+            return;
+        }
         boolean wasAsleep = !registration.usesQueueMode() && asleep();
         lastUplink = System.currentTimeMillis();
         owner.core().reportActivity(device);
@@ -250,6 +253,9 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
     public void onSessionClosed(String reason) {
         closed = true;
         log.info("LwM2M session of '{}' closed by the core: {}", registration.getEndpoint(), reason);
+        // The device was deleted or its credentials changed: the registration made with the old ones
+        // goes too, so the client's next update is answered 4.04 and it must register (and be checked) again.
+        owner.evict(registration);
     }
 
     /** True when the client announced the path's object in the version the profile names. */
@@ -382,6 +388,9 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
 
     /** Stores every mapped resource found in the nodes: telemetry paths as time series, attribute paths as client attributes. */
     void store(Map<LwM2mPath, LwM2mNode> nodes, long ts) {
+        if (closed) {
+            return;
+        }
         Lwm2mProfile p = profile;
         List<TsKvEntry> telemetry = new ArrayList<>();
         List<KvEntry> attributes = new ArrayList<>();

@@ -248,6 +248,17 @@ public class Lwm2mTransport {
         }
     }
 
+    /** Drops a registration whose device session the core closed: observations, client and Leshan's record. */
+    void evict(Registration registration) {
+        LeshanServer s = server;
+        if (s == null) {
+            return;
+        }
+        clients.remove(registration.getEndpoint(), client(registration));
+        s.getObservationService().cancelObservations(registration);
+        s.getRegistrationStore().removeRegistration(registration.getId());
+    }
+
     private Lwm2mClient client(Registration registration) {
         Lwm2mClient c = clients.get(registration.getEndpoint());
         return c != null && c.registration().getId().equals(registration.getId()) ? c : null;

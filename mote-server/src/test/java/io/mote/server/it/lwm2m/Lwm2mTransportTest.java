@@ -141,4 +141,28 @@ class Lwm2mTransportTest {
         assertThat(rpc("ObserveReadAll", "{}").get("value").asString()).isEqualTo("[]");
         assertThat(rpc("Frobnicate", "{}").get("result").asString()).isEqualTo("BAD_REQUEST");
     }
+
+    @Test
+    void changedCredentialsEndTheRegistrationMadeWithTheOldOnes() throws Exception {
+        register();
+        String ts = "/api/plugins/telemetry/DEVICE/" + deviceId + "/values/timeseries?keys=batteryLevel";
+        await(ts, t -> t.path("batteryLevel").path(0).path("value").asString("").equals("75"));
+
+        tools.jackson.databind.node.ObjectNode creds =
+                (tools.jackson.databind.node.ObjectNode) tenant.get("/api/device/" + deviceId + "/credentials").ok();
+        creds.put("credentialsValue", "{\"client\":{\"securityConfigClientMode\":\"NO_SEC\",\"endpoint\":\"moved-"
+                + UUID.randomUUID() + "\"}}");
+        tenant.post("/api/device/credentials", creds).ok();
+
+        // The old registration is gone: its notifications are not stored, its update is refused.
+        for (int i = 0; i < 100 && server.bean(io.mote.transport.lwm2m.Lwm2mTransport.class).clientCount() > 0; i++) {
+            Thread.sleep(100);
+        }
+        int updates = client.updates.get();
+        client.device.setBattery(11);
+        client.client.triggerRegistrationUpdate();
+        Thread.sleep(3000);
+        assertThat(client.updates.get()).isEqualTo(updates);
+        assertThat(tenant.get(ts).ok().path("batteryLevel").path(0).path("value").asString()).isEqualTo("75");
+    }
 }
