@@ -92,6 +92,11 @@ public class DeviceDao {
                 customerId, deviceId) > 0;
     }
 
+    /** Takes the device away from its customer, leaving every other column as it is. */
+    public void unassign(UUID deviceId) {
+        jdbc.update("UPDATE device SET customer_id = NULL WHERE id = ?", deviceId);
+    }
+
     // ---- claiming ----
 
     /** A device's pending claim: the secret a user must present and when the claim expires. */

@@ -99,9 +99,8 @@ public class ClaimService {
         Device d = deviceService.getByName(user, deviceName);
         tx.executeWithoutResult(s -> {
             devices.deleteClaim(d.id().id());
-            if (isAssigned(d)) {
-                devices.save(d.withCustomer(new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID)));
-            }
+            // Only the customer column: the device read above may be older than the row by now.
+            devices.unassign(d.id().id());
         });
     }
 

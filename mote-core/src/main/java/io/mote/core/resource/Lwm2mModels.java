@@ -9,7 +9,6 @@ import org.eclipse.leshan.core.model.InvalidDDFFileException;
 import org.eclipse.leshan.core.model.InvalidModelException;
 import org.eclipse.leshan.core.model.ObjectLoader;
 import org.eclipse.leshan.core.model.ObjectModel;
-import org.eclipse.leshan.core.model.ResourceModel;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -103,9 +102,5 @@ public final class Lwm2mModels {
             rn.put("keyName", keyName(r.name));
         });
         return o;
-    }
-
-    static boolean readable(ResourceModel r) {
-        return r.operations.isReadable();
     }
 }

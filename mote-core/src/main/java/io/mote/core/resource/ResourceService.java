@@ -280,11 +280,6 @@ public class ResourceService {
         return Optional.ofNullable(effective(tenantId).get(objectId + "_" + version)).map(Model::model);
     }
 
-    /** Every version of an object the tenant has a model of. */
-    public List<ObjectModel> versions(UUID tenantId, int objectId) {
-        return effective(tenantId).values().stream().map(Model::model).filter(m -> m.id == objectId).toList();
-    }
-
     private Map<String, Model> owned(UUID owner) {
         return cache.computeIfAbsent(owner, o -> {
             Map<String, Model> map = new LinkedHashMap<>();

@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -57,7 +56,6 @@ import io.mote.transport.dtls.DeviceIdentity;
 final class CoapDeviceApi {
 
     private static final Logger log = LoggerFactory.getLogger(CoapDeviceApi.class);
-    static final Set<String> OPERATIONS = Set.of("telemetry", "attributes", "rpc", "claim", "firmware", "software");
     private static final int DEFAULT_BLOCK_SZX = BlockOption.size2Szx(1024);
 
     private final TransportService transport;

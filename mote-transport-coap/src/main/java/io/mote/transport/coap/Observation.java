@@ -150,11 +150,6 @@ final class Observation implements SessionListener {
         }
     }
 
-    /** Held changes (values and deletions), for tests and diagnostics. */
-    synchronized int heldCount() {
-        return pendingValues.size() + pendingDeleted.size();
-    }
-
     @Override
     public boolean onRpcRequest(RpcRequest request) {
         synchronized (this) {

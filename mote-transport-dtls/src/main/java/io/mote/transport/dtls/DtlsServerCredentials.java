@@ -139,6 +139,14 @@ public record DtlsServerCredentials(PrivateKey privateKey, List<X509Certificate>
         Files.createDirectories(dir);
         KeyPair pair = generateEcKeyPair();
         X509Certificate c = selfSigned(pair, commonName == null ? "mote" : commonName, Duration.ofDays(3650));
+        // Readable by the owner only, before the key is in it.
+        Files.deleteIfExists(key);
+        Files.createFile(key);
+        try {
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
         // PKCS#8 as the JDK encodes it (curve included), so it reads back on the next start.
         Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
                 + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
