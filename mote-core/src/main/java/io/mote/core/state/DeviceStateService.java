@@ -202,26 +202,33 @@ public class DeviceStateService implements DeviceSessionRegistry.ConnectionListe
         try {
             long now = System.currentTimeMillis();
             List<EntityAttribute> rows = new ArrayList<>();
+            // What the rows write, applied to the states only once the write succeeded: a failed flush is
+            // tried again by the next one.
+            List<Runnable> written = new ArrayList<>();
             for (Map.Entry<UUID, State> e : states.entrySet()) {
+                if (deleted.containsKey(e.getKey())) {
+                    continue;
+                }
                 State s = e.getValue();
                 long last = s.lastActivity;
                 if (last > s.flushedActivity) {
                     rows.add(new EntityAttribute(e.getKey(), KvEntry.ofLong(LAST_ACTIVITY_TIME, last)));
-                    s.flushedActivity = last;
+                    written.add(() -> s.flushedActivity = Math.max(s.flushedActivity, last));
                 }
                 long timeout = s.timeout > 0 ? s.timeout : defaultTimeout;
                 if (s.active && now - last > timeout) {
-                    s.active = false;
                     rows.add(new EntityAttribute(e.getKey(), KvEntry.ofBoolean(ACTIVE, false)));
                     rows.add(new EntityAttribute(e.getKey(), KvEntry.ofLong(INACTIVITY_ALARM_TIME, now)));
+                    // Memory follows what was written; activity meanwhile turns the device active again.
+                    written.add(() -> s.active = false);
                 }
             }
             deleted.values().removeIf(t -> now - t > 60_000);
-            rows.removeIf(r -> deleted.containsKey(r.entityId()));
             if (rows.isEmpty()) {
                 return;
             }
             dao.saveEach(AttributeScope.SERVER_SCOPE, rows, now);
+            written.forEach(Runnable::run);
             Map<UUID, List<AttributeKvEntry>> byDevice = new java.util.LinkedHashMap<>();
             rows.forEach(r -> byDevice.computeIfAbsent(r.entityId(), k -> new ArrayList<>())
                     .add(new AttributeKvEntry(r.kv(), now)));

@@ -44,6 +44,8 @@ public final class GatewaySessions {
     private final TransportService transport;
     /** Children by device name; the future completes once the device is found or created. */
     private final Map<String, CompletableFuture<Child>> children = new HashMap<>();
+    /** Set by {@link #closeAll}; event-loop confined, like the map. */
+    private boolean closed;
     private byte attrQos = -1;
     private byte rpcQos = -1;
     private byte attrResponseQos = -1;
@@ -98,7 +100,9 @@ public final class GatewaySessions {
         }
     }
 
+    /** On the event loop: closes every child session; a child still being looked up is not opened afterwards. */
     public void closeAll() {
+        closed = true;
         eachChild(c -> c.session.close());
         children.clear();
     }
@@ -265,7 +269,7 @@ public final class GatewaySessions {
     /** On the event loop: opens the child's session and subscribes it as the gateway is subscribed. */
     private Child open(String name, DeviceInfo info) {
         Child c = new Child(name, info);
-        if (!connection.channel().isActive()) {
+        if (closed || !connection.channel().isActive()) {
             throw new MoteException(io.mote.common.error.ErrorCode.GENERAL, "Gateway disconnected");
         }
         c.session = transport.openSession(info, c);
