@@ -358,20 +358,9 @@ final class CoapDeviceApi {
         public void handlePOST(CoapExchange ex) {
             serve(ex, tokenInPath, () -> {
                 jsonOnly(ex);
-                byte[] body = body(ex);
-                String secret = "";
-                long duration = 0;
-                if (body.length > 0) {
-                    JsonNode n = Json.parse(body);
-                    if (!n.isObject()) {
-                        throw MoteException.badRequest("Claim request must be a JSON object");
-                    }
-                    secret = n.path("secretKey").asString("");
-                    duration = n.path("durationMs").asLong(0);
-                }
-                String s = secret;
-                long dur = duration;
-                return d -> transport.claimDevice(d.device, s, dur).thenApply(v -> new Response(ResponseCode.CREATED));
+                DevicePayloads.ClaimRequest r = DevicePayloads.claimRequest(body(ex));
+                return d -> transport.claimDevice(d.device, r.secretKey(), r.durationMs())
+                        .thenApply(v -> new Response(ResponseCode.CREATED));
             });
         }
     }

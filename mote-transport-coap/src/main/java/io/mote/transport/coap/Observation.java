@@ -16,10 +16,8 @@ import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.network.Exchange;
 import org.eclipse.californium.core.observe.ObserveRelation;
-import tools.jackson.databind.node.ObjectNode;
 
 import io.mote.common.json.Json;
-import io.mote.common.json.KvJson;
 import io.mote.common.kv.AttributeKvEntry;
 import io.mote.transport.api.AttributesUpdate;
 import io.mote.transport.api.DeviceInfo;
@@ -194,19 +192,14 @@ final class Observation implements SessionListener {
      * ThingsBoard's attribute update message.
      */
     private void attributes(Response r, List<AttributeKvEntry> values, List<String> deleted) {
+        AttributesUpdate update = new AttributesUpdate(values, deleted);
         if (state.settings.protobuf()) {
             r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_OCTET_STREAM);
-            r.setPayload(ProfileProtos.attributesUpdate(new AttributesUpdate(values, deleted)));
+            r.setPayload(ProfileProtos.attributesUpdate(update));
             return;
         }
-        ObjectNode o = Json.object();
-        values.forEach(a -> o.set(a.key(), KvJson.toJsonValue(a.kv())));
-        if (!deleted.isEmpty()) {
-            var arr = o.putArray("deleted");
-            deleted.forEach(arr::add);
-        }
         r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
-        r.setPayload(Json.write(o));
+        r.setPayload(Json.write(DevicePayloads.attributesUpdate(update)));
     }
 
     /** A server-side RPC: JSON, or for a PROTOBUF profile the profile's RPC request message. */

@@ -1,8 +1,6 @@
 package io.mote.transport.mqtt.device;
 
-import tools.jackson.databind.JsonNode;
-
-import io.mote.common.json.Json;
+import io.mote.transport.api.DevicePayloads;
 import io.mote.transport.mqtt.MqttConnection;
 import io.mote.transport.mqtt.Publish;
 
@@ -13,8 +11,7 @@ public final class DeviceClaim {
     }
 
     public static void claim(MqttConnection c, Publish p) {
-        JsonNode body = p.isEmpty() ? Json.object() : Json.parse(p.payload());
-        c.complete(p, c.transport().claimDevice(c.device(), body.path("secretKey").asString(""),
-                body.path("durationMs").asLong(0)));
+        DevicePayloads.ClaimRequest r = DevicePayloads.claimRequest(p.payload());
+        c.complete(p, c.transport().claimDevice(c.device(), r.secretKey(), r.durationMs()));
     }
 }
