@@ -80,7 +80,8 @@ class Lwm2mTransportTest {
     void registrationMapsAttributesAndObservedTelemetry() throws Exception {
         register();
         JsonNode attrs = await("/api/plugins/telemetry/DEVICE/" + deviceId + "/values/attributes/CLIENT_SCOPE",
-                a -> a.toString().contains("manufacturer") && a.toString().contains("lwm2mEndpoint"));
+                a -> a.toString().contains("Mote Test Device") && a.toString().contains("Model 500")
+                        && a.toString().contains("lwm2mEndpoint"));
         assertThat(attrs.toString()).contains("Mote Test Device").contains("Model 500").contains(endpoint);
 
         String ts = "/api/plugins/telemetry/DEVICE/" + deviceId + "/values/timeseries?keys=batteryLevel";
