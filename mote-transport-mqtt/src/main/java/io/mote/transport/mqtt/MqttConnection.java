@@ -364,7 +364,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             if (ProvisionRequests.isRequestTopic(topic)) {
                 ProvisionRequests.request(this, p);
             } else {
-                reject(p, MqttReasonCodes.PubAck.TOPIC_NAME_INVALID, "Only provisioning is allowed on this connection");
+                // A provisioning session only provisions: anything else ends it, whatever the QoS.
+                log.debug("MQTT client {}: {} on a provisioning connection, closing", clientId, topic);
+                disconnect(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID);
             }
         } else if (TopicFilter.matches(topics.telemetry(), topic)) {
             TelemetryAndAttributes.telemetry(this, p);
