@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import io.mote.common.entity.CredentialsType;
+import io.mote.common.entity.TransportType;
 import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
 
@@ -111,5 +112,19 @@ public interface TransportService {
      * {@code 13814000-1dd2-11b2-8080-808080808080}: the system models, so every tenant's).
      */
     default void onLwm2mModelsChanged(Consumer<UUID> listener) {
+    }
+
+    // ---- transports that reach out to their devices ----
+
+    /**
+     * Every device, of every tenant, whose profile is of the given transport type, with its transport
+     * configuration: what a polling transport (SNMP) loads when it starts.
+     */
+    default CompletableFuture<List<TransportDevice>> devicesOfTransport(TransportType type) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** Registers a listener told of every saved or deleted device and every saved profile. */
+    default void onDeviceChanges(DeviceChangeListener listener) {
     }
 }
