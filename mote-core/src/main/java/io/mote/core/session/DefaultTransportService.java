@@ -134,6 +134,11 @@ public class DefaultTransportService implements TransportService {
     }
 
     @Override
+    public void reportUnreachable(DeviceInfo device) {
+        state.onUnreachable(device.deviceId());
+    }
+
+    @Override
     public DeviceSession openSession(DeviceInfo device, SessionListener listener) {
         return sessions.open(device, listener);
     }

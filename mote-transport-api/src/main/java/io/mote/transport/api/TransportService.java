@@ -63,6 +63,13 @@ public interface TransportService {
     default void reportActivity(DeviceInfo device) {
     }
 
+    /**
+     * The transport reached out to the device and it did not answer (an SNMP poll timed out after its
+     * retries): the device turns inactive now rather than after its inactivity timeout.
+     */
+    default void reportUnreachable(DeviceInfo device) {
+    }
+
     /** Registers a live session so the core can reach the device through the listener. */
     DeviceSession openSession(DeviceInfo device, SessionListener listener);
 

@@ -295,6 +295,7 @@ public class SnmpTransport implements DeviceChangeListener {
             log.warn("SNMP device {} ({}): {}", d.info().deviceName(), d.settings.config(), detail);
             closeSession(d, detail);
         }
+        transport.reportUnreachable(d.info());
         transportLog(d, detail);
     }
 

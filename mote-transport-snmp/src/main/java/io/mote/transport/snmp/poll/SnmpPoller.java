@@ -105,8 +105,20 @@ public final class SnmpPoller {
             return;
         }
         if (o.timedOut()) {
-            transport.failed(d, Reachability.NOT_ANSWERING, "no answer after " + (s.target().getRetries() + 1)
-                    + " request(s) of " + s.target().getTimeout() + " ms");
+            String noAnswer = "no answer after " + (s.target().getRetries() + 1) + " request(s) of "
+                    + s.target().getTimeout() + " ms";
+            if (!s.config().v3()) {
+                transport.failed(d, Reachability.NOT_ANSWERING, noAnswer);
+                return;
+            }
+            requests.answersDiscovery(s, discovered -> {
+                if (discovered) {
+                    transport.failed(d, Reachability.AUTHENTICATION_FAILED, "authentication failed: the agent "
+                            + "answers engine discovery but not requests with these keys (" + noAnswer + ")");
+                } else {
+                    transport.failed(d, Reachability.NOT_ANSWERING, noAnswer);
+                }
+            });
             return;
         }
         PDU response = o.response();

@@ -101,6 +101,23 @@ public final class SnmpRequests {
         }
     }
 
+    /**
+     * Whether a v3 agent answers engine discovery (unauthenticated), off the caller's thread: an agent that
+     * does but drops the authenticated requests refuses the keys (net-snmp sends no report for a wrong
+     * digest or an undecryptable PDU).
+     */
+    public void answersDiscovery(SnmpDevice.Settings s, Consumer<Boolean> callback) {
+        discovery.execute(() -> {
+            byte[] engine = null;
+            try {
+                engine = snmp.discoverAuthoritativeEngineID(s.target().getAddress(), s.target().getTimeout());
+            } catch (RuntimeException e) {
+                // not answered
+            }
+            callback.accept(engine != null && engine.length > 0);
+        });
+    }
+
     /** The name of a v3 report's counter (usmStatsWrongDigests…), for the log and the device's state. */
     public static String reportName(PDU report) {
         if (report.size() == 0) {
