@@ -134,6 +134,12 @@ public final class TestClient implements AutoCloseable {
      * version ({@code lwm2m=...}) instead of the client's own 1.1.
      */
     TestClient(String endpoint, int port, boolean queueMode, ContentFormat format, String announcedVersion) {
+        this(endpoint, port, queueMode, format, announcedVersion, b -> { });
+    }
+
+    /** As above, {@code customize} applied to the client builder last (e.g. {@link #onlyFormats}). */
+    TestClient(String endpoint, int port, boolean queueMode, ContentFormat format, String announcedVersion,
+               java.util.function.Consumer<LeshanClientBuilder> customize) {
         ObjectsInitializer init = new ObjectsInitializer(new StaticModel(MODELS));
         init.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://127.0.0.1:" + port, 123));
         init.setInstancesForObject(LwM2mId.SERVER, queueMode
@@ -153,6 +159,7 @@ public final class TestClient implements AutoCloseable {
         b.setDataSenders(new ManualDataSender());
         b.setEndpointsProviders(announcedVersion != null ? new AnnouncedVersionEndpoints(announcedVersion)
                 : new org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider());
+        customize.accept(b);
         client = b.build();
         client.addObserver(new LwM2mClientObserverAdapter() {
             @Override
@@ -177,6 +184,27 @@ public final class TestClient implements AutoCloseable {
             }
         });
         client.start();
+    }
+
+    /**
+     * A client that encodes and decodes only {@code formats} (and so announces only them at registration,
+     * {@code </>;ct=...}), as a constrained C client does.
+     */
+    static java.util.function.Consumer<LeshanClientBuilder> onlyFormats(ContentFormat... formats) {
+        java.util.Set<ContentFormat> keep = java.util.Set.of(formats);
+        return b -> {
+            var decoders = new java.util.HashMap<>(org.eclipse.leshan.core.node.codec.DefaultLwM2mDecoder.getDefaultNodeDecoders(false));
+            decoders.keySet().retainAll(keep);
+            var paths = new java.util.HashMap<>(org.eclipse.leshan.core.node.codec.DefaultLwM2mDecoder.getDefaultPathDecoder());
+            paths.keySet().retainAll(keep);
+            var encoders = new java.util.HashMap<>(org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder.getDefaultNodeEncoders(false));
+            encoders.keySet().retainAll(keep);
+            var pathEncoders = new java.util.HashMap<>(org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder.getDefaultPathEncoder());
+            pathEncoders.keySet().retainAll(keep);
+            b.setDecoder(new org.eclipse.leshan.core.node.codec.DefaultLwM2mDecoder(decoders, paths));
+            b.setEncoder(new org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder(encoders, pathEncoders,
+                    new org.eclipse.leshan.core.node.codec.LwM2mValueChecker()));
+        };
     }
 
     /** Sends the current values of {@code paths} with LwM2M 1.1 Send. */
