@@ -30,6 +30,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.mote.common.log.RateLimitedLog;
 import tools.jackson.databind.JsonNode;
 
 import io.mote.common.error.MoteException;
@@ -60,6 +62,8 @@ import io.mote.transport.mqtt.session.SessionStore;
 public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
+    /** What a client not yet authenticated causes: one line each, rate-limited. */
+    private static final RateLimitedLog refusals = new RateLimitedLog(log);
 
     private final MqttTransportServer server;
     private final TransportService transport;
@@ -268,7 +272,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (err != null) {
-            log.warn("MQTT client {}: authentication failed", clientId, MqttUtil.unwrap(err));
+            refusals.warn("MQTT client {}: authentication failed: {}", clientId, MqttUtil.unwrap(err));
             refuse(ConnAcks.serverUnavailable(v5));
             return;
         }
@@ -350,6 +354,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             log.debug("MQTT client {} taken over by a new connection", clientId);
             disconnect(MqttReasonCodes.Disconnect.SESSION_TAKEN_OVER);
         });
+    }
+
+    MqttTransportServer server() {
+        return server;
     }
 
     void serverShuttingDown() {
