@@ -35,6 +35,8 @@ import org.eclipse.leshan.server.send.SendListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mote.common.log.RateLimitedLog;
+
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.dtls.DtlsRefusals;
@@ -51,6 +53,7 @@ import io.mote.transport.lwm2m.senml.SenmlDecoders;
 public class Lwm2mTransport {
 
     private static final Logger log = LoggerFactory.getLogger(Lwm2mTransport.class);
+    private static final RateLimitedLog refusals = new RateLimitedLog(log);
 
     static final String TENANT = "tenantId";
     static final String DEVICE = "deviceId";
@@ -94,7 +97,8 @@ public class Lwm2mTransport {
                     ? new InetSocketAddress(props.securePort()) : new InetSocketAddress(props.host(), props.securePort())));
             builder.setSecurityStore(Lwm2mSecurity.securityStore());
         }
-        builder.setEndpointsProviders(endpoints.build());
+        CaliforniumServerEndpointsProvider provider = endpoints.build();
+        builder.setEndpointsProviders(provider);
         builder.setRegistrationStore(new InMemoryRegistrationStore());
         builder.setAuthorizer(new EndpointAuthorizer());
         builder.setObjectModelProvider(models);
@@ -104,6 +108,7 @@ public class Lwm2mTransport {
             return (int) (c != null ? c.awakeTimeMs() : props.awakeTimeMs());
         });
         server = builder.build();
+        RegisterGuard.install(provider.getCoapServer());
         server.getPresenceService().addListener(new PresenceListener() {
             @Override
             public void onAwake(Registration registration) {
@@ -208,7 +213,7 @@ public class Lwm2mTransport {
                 Thread.currentThread().interrupt();
                 return Authorization.declined();
             } catch (Exception e) {
-                log.warn("LwM2M registration of '{}' refused: {}", endpoint, e.toString());
+                refusals.warn("LwM2M registration of '{}' refused: {}", endpoint, e.toString());
                 return Authorization.declined();
             }
         }
