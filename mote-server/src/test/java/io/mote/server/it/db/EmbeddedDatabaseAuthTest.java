@@ -69,11 +69,16 @@ class EmbeddedDatabaseAuthTest {
             }
         }
         assertThat(Files.readString(dir.resolve("postgres/pg_hba.conf"))).doesNotContain("trust");
-        // And the next start finds it upgraded, with the same password.
+        // And the next start finds it upgraded, with the same password; the less durable mode is asked for.
         String password = Files.readString(dir.resolve("postgres-password")).trim();
-        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0, true)) {
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0, false)) {
             assertThat(db.password()).isEqualTo(password);
             assertRefusedWithoutPassword(db);
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", db.password());
+                 Statement s = c.createStatement()) {
+                assertThat(show(s, "synchronous_commit")).isEqualTo("off");
+                assertThat(show(s, "fsync")).isEqualTo("on");
+            }
         }
     }
 
