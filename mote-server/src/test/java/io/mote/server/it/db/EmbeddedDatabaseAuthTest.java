@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 
 import io.mote.dao.embedded.EmbeddedDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -22,6 +23,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * mode 600), over loopback, with fsync on; a data directory created by earlier versions, which trusted
  * every local connection, is upgraded to the same on start and keeps its data.
  */
+// The embedded database is the subject: the run against an external PostgreSQL has nothing to add here.
+@DisabledIfEnvironmentVariable(named = "MOTE_TEST_DB_URL", matches = ".+")
 class EmbeddedDatabaseAuthTest {
 
     @Test
