@@ -147,6 +147,8 @@ export function pagedTable({ columns, load, onRow, pageSize = 20, sortProperty, 
       if (!res.data.length) {
         body.append(h('tr', h('td.emptyrow', { colspan: columns.length }, state.textSearch ? `Nothing matches “${state.textSearch}”.` : (emptyText || 'Nothing here yet.'))));
       }
+      // A mark per render lets the browser tests read how long a page took to show its rows.
+      performance.mark('mote:rendered:' + (id || 'table'));
       const pages = Math.max(1, res.totalPages);
       info.textContent = `${res.totalElements} · page ${state.page + 1} of ${pages}`;
       prev.disabled = state.page === 0;

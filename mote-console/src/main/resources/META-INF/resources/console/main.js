@@ -69,6 +69,7 @@ function route() {
   const r = allowed.includes(name) ? name : allowed[0];
   if (r !== name) { location.replace('#/' + r); return; }
   document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.dataset.route === r));
+  performance.mark('mote:route:' + r);
   const ctx = {
     user: session.user,
     onLeave: fn => cleanup.push(fn),

@@ -132,13 +132,14 @@ export function credentialsEditor(current, deviceName) {
 }
 
 export async function deviceDialog(ctx, device, customers) {
-  const profiles = (await api.get('/api/deviceProfileInfos?' + api.qs({ pageSize: 1000, page: 0, sortProperty: 'name', sortOrder: 'ASC' }))).data;
+  const [profiles, dflt] = await Promise.all([
+    api.get('/api/deviceProfileInfos?' + api.qs({ pageSize: 1000, page: 0, sortProperty: 'name', sortOrder: 'ASC' })).then(r => r.data),
+    api.get('/api/deviceProfileInfo/default').catch(() => null)]);
   const current = device ? await api.get(`/api/device/${device.id.id}/credentials`) : null;
   const name = h('input#device-name', { name: 'name', value: device?.name || '', required: true, autocomplete: 'off' });
   const label = h('input#device-label', { name: 'label', value: device?.label || '' });
-  const profile = h('select#device-profile', { name: 'deviceProfileId' }, profiles.map(p => h('option', { value: p.id.id }, p.name + (p.default ? ' (default)' : '') + ' · ' + p.transportType)));
-  const dflt = profiles.find(p => p.default);
-  profile.value = device?.deviceProfileId?.id || dflt?.id.id || '';
+  const profile = h('select#device-profile', { name: 'deviceProfileId' }, profiles.map(p => h('option', { value: p.id.id }, p.name + (p.id.id === dflt?.id.id ? ' (default)' : '') + ' · ' + p.transportType)));
+  profile.value = device?.deviceProfileId?.id || dflt?.id.id || profiles[0]?.id.id || '';
   const customer = h('select#device-customer', h('option', { value: '' }, '— none —'), [...customers].map(([id, title]) => h('option', { value: id }, title)));
   customer.value = device?.customerId?.id || '';
   const creds = credentialsEditor(current, device?.name);

@@ -17,13 +17,15 @@ const OTA_KEYS = ['fw_state', 'fw_title', 'fw_version', 'current_fw_title', 'cur
 function liveTable(ctx, kind, cmd, { onEdit, onDelete, exclude } = {}) {
   const rows = new Map();
   const body = h('tbody');
-  const empty = h('tr.emptyrow', h('td', { colspan: 3 }, 'No values yet.'));
+  const tools = !!(onEdit || onDelete);
+  const cols = tools ? 4 : 3;
+  const empty = h('tr.emptyrow', h('td.muted', { colspan: cols }, 'No values yet.'));
   body.append(empty);
-  const table = h('table.kv', h('colgroup', h('col', { style: 'width:32%' }), h('col'), h('col', { style: 'width:170px' })),
-    h('thead', h('tr', h('th', 'Key'), h('th', 'Value'), h('th', 'Updated'))), body);
+  const table = h('table.kv', h('colgroup', h('col', { style: 'width:34%' }), h('col'), h('col', { style: 'width:150px' }), tools ? h('col', { style: 'width:84px' }) : null),
+    h('thead', h('tr', h('th', 'Key'), h('th', 'Value'), h('th', 'Updated'), tools ? h('th', '') : null)), body);
   const listeners = [];
   const unsub = subscribe(kind, cmd, msg => {
-    if (msg.errorCode) { clear(body, h('tr', h('td.error', { colspan: 3 }, msg.errorMsg))); return; }
+    if (msg.errorCode) { clear(body, h('tr', h('td.error', { colspan: cols }, msg.errorMsg))); return; }
     for (const [key, vals] of Object.entries(msg.data || {})) {
       if (exclude && exclude(key)) continue;
       const [ts, value] = vals[0] || [];
@@ -32,10 +34,10 @@ function liveTable(ctx, kind, cmd, { onEdit, onDelete, exclude } = {}) {
       if (!r) {
         const val = h('td.val');
         const time = h('td.ts');
-        const tools = [];
-        if (onEdit) tools.push(h('button.small', { type: 'button', title: 'Edit', onclick: () => onEdit(key, r.value) }, 'Edit'));
-        if (onDelete) tools.push(h('button.small.danger', { type: 'button', title: 'Delete', onclick: () => onDelete(key) }, '✕'));
-        r = { tr: h('tr', { 'data-key': key }, h('td', h('span', key), ' ', tools), val, time), val, time };
+        const btns = [];
+        if (onEdit) btns.push(h('button.small', { type: 'button', title: 'Edit', onclick: () => onEdit(key, r.value) }, 'Edit'));
+        if (onDelete) btns.push(h('button.small.danger', { type: 'button', title: 'Delete', onclick: () => onDelete(key) }, '✕'));
+        r = { tr: h('tr', { 'data-key': key }, h('td', { title: key }, key), val, time, tools ? h('td', h('span.rowactions', btns)) : null), val, time };
         rows.set(key, r);
         empty.remove();
         const sorted = [...rows.keys()].sort();
@@ -129,7 +131,10 @@ export async function devicePage(ctx, id) {
   const state = h('span.badge.unknown#device-state', '…');
   const stateSub = subscribe('attrSubCmds', { entityType: 'DEVICE', entityId: id, scope: 'SERVER_SCOPE', keys: 'active' }, msg => {
     const a = msg.data?.active?.[0]?.[1];
-    if (a === undefined) return;
+    if (a === undefined) {
+      if (state.classList.contains('unknown')) { state.className = 'badge off'; state.textContent = 'never connected'; }
+      return;
+    }
     const on = String(a) === 'true';
     state.className = 'badge ' + (on ? 'on' : 'off');
     state.textContent = on ? 'active' : 'inactive';

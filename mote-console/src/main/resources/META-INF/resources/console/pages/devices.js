@@ -33,6 +33,11 @@ export async function devicesPage(ctx) {
       msg => {
         const c = cells.get(row.id.id);
         if (!c || !msg.data) return;
+        if (!('active' in msg.data) && c.active.classList.contains('unknown')) {
+          // No state yet: the device has never connected.
+          c.active.className = 'badge off';
+          c.active.textContent = 'inactive';
+        }
         const active = msg.data.active?.[0]?.[1];
         if (active !== undefined) {
           const on = String(active) === 'true';

@@ -13,7 +13,7 @@ function toBase64(buf) {
 
 export function resourcesPage(ctx) {
   const sys = ctx.user.authority === 'SYS_ADMIN';
-  const input = h('input#ddf-files', { type: 'file', multiple: true, accept: '.xml,application/xml,text/xml', hidden: true });
+  const input = h('input.offscreen#ddf-files', { type: 'file', multiple: true, accept: '.xml,application/xml,text/xml', tabindex: -1, 'aria-hidden': 'true' });
   input.onchange = async () => {
     const files = [...input.files];
     if (!files.length) return;

@@ -19,7 +19,8 @@ export async function sendRpc(deviceId, { method, params, oneway, persistent, ti
     const res = await api.post(`/api/rpc/${oneway ? 'oneway' : 'twoway'}/${deviceId}`, body);
     return { ok: true, body: res };
   } catch (err) {
-    return { ok: false, status: err.status, body: err.body?.message ?? err.message };
+    const text = err.body?.message || (err.status === 504 || err.status === 408 ? 'timed out: the device did not answer in time' : err.message);
+    return { ok: false, status: err.status, body: text };
   }
 }
 

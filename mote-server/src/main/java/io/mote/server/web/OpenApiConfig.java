@@ -8,6 +8,7 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
@@ -37,7 +38,8 @@ public class OpenApiConfig {
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(SecurityUser.class);
         // Jackson 3 trees are free-form JSON, not beans to introspect.
         SpringDocUtils.getConfig().replaceWithSchema(tools.jackson.databind.JsonNode.class, new ObjectSchema())
-                .replaceWithSchema(tools.jackson.databind.node.ObjectNode.class, new ObjectSchema());
+                .replaceWithSchema(tools.jackson.databind.node.ObjectNode.class, new ObjectSchema())
+                .replaceWithSchema(tools.jackson.databind.node.ArrayNode.class, new ArraySchema().items(new Schema<>()));
     }
 
     @Bean
