@@ -86,7 +86,7 @@ async function send(method, path, body, opts = {}) {
     try { data = JSON.parse(text); } catch { /* keep text */ }
   }
   if (!res.ok) {
-    const err = new ApiError(res.status, typeof data === 'object' ? data : { message: text || res.statusText });
+    const err = new ApiError(res.status, data && typeof data === 'object' ? data : { message: (typeof data === 'string' && data) || res.statusText });
     // An expired access token is refreshed once and the call repeated.
     if (res.status === 401 && !opts.anonymous && !opts.retried && refreshToken && err.errorCode === 11) {
       await refresh();

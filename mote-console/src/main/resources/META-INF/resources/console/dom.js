@@ -76,6 +76,13 @@ export function fmtTime(ms) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** Time of day for today's timestamps, the full form otherwise (the title keeps the full one). */
+export function fmtShort(ms) {
+  const full = fmtTime(ms);
+  const today = fmtTime(Date.now()).slice(0, 10);
+  return full.startsWith(today) ? full.slice(11) : full;
+}
+
 export function fmtValue(v) {
   if (v == null) return '';
   return typeof v === 'object' ? JSON.stringify(v) : String(v);

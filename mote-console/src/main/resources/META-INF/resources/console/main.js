@@ -40,6 +40,7 @@ applyTheme(localStorage.getItem('mote.theme') ||
 
 let cleanup = [];
 let main;
+let routeSeq = 0;
 
 function shell() {
   const u = session.user;
@@ -76,9 +77,11 @@ function route() {
     go: path => { location.hash = '#/' + path; },
   };
   clear(main, h('p.muted', 'Loading…'));
+  // A page still loading when the user moves on must not overwrite the next one.
+  const mine = ++routeSeq;
   Promise.resolve(ROUTES[r](ctx, id && decodeURIComponent(id)))
-    .then(view => { if (view) clear(main, view); })
-    .catch(err => clear(main, h('div.empty.error', h('p', err.message))));
+    .then(view => { if (view && mine === routeSeq) clear(main, view); })
+    .catch(err => { if (mine === routeSeq) clear(main, h('div.empty.error', h('p', err.message), h('p', h('a', { href: '#/' + r }, 'Back')))); });
 }
 
 function showLogin(reason) {

@@ -1,6 +1,6 @@
 // One device: latest telemetry and attributes of every scope (live), OTA state, transportLog, chart,
 // RPC terminal, how to connect, and for LwM2M devices the object browser.
-import { h, clear, fmtTime, fmtValue, toast, dialog, field, showFormError, confirmAction } from '../dom.js';
+import { h, clear, fmtTime, fmtShort, fmtValue, toast, dialog, field, showFormError, confirmAction } from '../dom.js';
 import * as api from '../api.js';
 import { subscribe } from '../ws.js';
 import { chartPanel } from './chart.js';
@@ -21,7 +21,7 @@ function liveTable(ctx, kind, cmd, { onEdit, onDelete, exclude } = {}) {
   const cols = tools ? 4 : 3;
   const empty = h('tr.emptyrow', h('td.muted', { colspan: cols }, 'No values yet.'));
   body.append(empty);
-  const table = h('table.kv', h('colgroup', h('col', { style: 'width:34%' }), h('col'), h('col', { style: 'width:150px' }), tools ? h('col', { style: 'width:84px' }) : null),
+  const table = h('table.kv', h('colgroup', h('col', { style: 'width:32%' }), h('col'), h('col', { style: 'width:84px' }), tools ? h('col', { style: 'width:76px' }) : null),
     h('thead', h('tr', h('th', 'Key'), h('th', 'Value'), h('th', 'Updated'), tools ? h('th', '') : null)), body);
   const listeners = [];
   const unsub = subscribe(kind, cmd, msg => {
@@ -51,7 +51,8 @@ function liveTable(ctx, kind, cmd, { onEdit, onDelete, exclude } = {}) {
       r.value = value;
       r.val.textContent = fmtValue(value);
       r.val.title = fmtValue(value);
-      r.time.textContent = fmtTime(ts);
+      r.time.textContent = fmtShort(ts);
+      r.time.title = fmtTime(ts);
       listeners.forEach(fn => fn(key, value, ts));
     }
   });

@@ -1,6 +1,6 @@
 // The device list: paged, searchable, sortable; state columns live over the WebSocket; create, edit,
 // delete (undoable), assign to a customer.
-import { h, pagedTable, fmtTime, toast, confirmAction } from '../dom.js';
+import { h, pagedTable, fmtTime, toast, confirmAction, dialog, field, showFormError } from '../dom.js';
 import * as api from '../api.js';
 import { subscribe } from '../ws.js';
 import { deviceDialog } from './device-form.js';
@@ -79,8 +79,30 @@ export async function devicesPage(ctx) {
       return res;
     },
     onRow: r => ctx.go('devices/' + r.id.id),
-    toolbar: admin ? h('button.primary#add-device', { type: 'button', 'data-key': 'n', onclick: () => edit(null) }, '+ Add device') : null,
+    toolbar: admin ? h('button.primary#add-device', { type: 'button', 'data-key': 'n', onclick: () => edit(null) }, '+ Add device')
+      : h('button#claim-device', { type: 'button', onclick: () => claim() }, 'Claim a device'),
   });
+
+  async function claim() {
+    const name = h('input#claim-name', { name: 'deviceName', required: true });
+    const secret = h('input#claim-secret', { name: 'secretKey' });
+    const form = h('form.form', field('Device name', name), field('Secret key', secret, 'The secret the device gave when it asked to be claimed; empty if none.'), h('p.formerr'));
+    const saved = await dialog('Claim a device', form, close => [
+      h('button', { type: 'button', onclick: () => close(null) }, 'Cancel'),
+      h('button.primary#claim-save', {
+        type: 'button', onclick: async () => {
+          try {
+            close(await api.post(`/api/customer/device/${encodeURIComponent(name.value.trim())}/claim`, { secretKey: secret.value }));
+          } catch (ex) {
+            // The API answers a refused claim with the bare JSON string FAILURE or CLAIMED.
+            const why = { FAILURE: 'The device did not ask to be claimed, the secret is wrong, or the claim expired.', CLAIMED: 'The device already belongs to a customer.' }[ex.body?.message] || ex.message;
+            showFormError(form, new Error(why));
+          }
+        },
+      }, 'Claim'),
+    ]);
+    if (saved) { toast(`Claimed “${saved.device?.name}”.`, 'ok'); table.reload(); }
+  }
 
   async function edit(device) {
     const saved = await deviceDialog(ctx, device, customers);

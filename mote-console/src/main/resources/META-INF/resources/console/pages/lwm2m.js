@@ -3,7 +3,7 @@
 // answered inline, all through the RPC API.
 import { h, clear, fmtValue, dialog, field } from '../dom.js';
 import * as api from '../api.js';
-import { sendRpc } from './rpc.js';
+import { sendRpc, discoveredLinks } from './rpc.js';
 
 async function models() {
   const res = await api.get('/api/resource?' + api.qs({ pageSize: 1000, page: 0, resourceType: 'LWM2M_MODEL' }));
@@ -14,8 +14,11 @@ const ddfCache = new Map();
 async function ddf(info) {
   if (!ddfCache.has(info.id.id)) {
     ddfCache.set(info.id.id, api.get('/api/resource/' + info.id.id).then(r => {
-      const doc = new DOMParser().parseFromString(atob(r.data), 'application/xml');
+      // Decoded as UTF-8 (which drops a byte-order mark), so the XML declaration comes first.
+      const bytes = Uint8Array.from(atob(r.data), c => c.charCodeAt(0));
+      const doc = new DOMParser().parseFromString(new TextDecoder().decode(bytes), 'application/xml');
       const obj = doc.querySelector('Object');
+      if (!obj) return { name: `${info.title} (the model could not be read)`, resources: [] };
       const text = (el, n) => el.querySelector(n)?.textContent.trim() || '';
       return {
         name: text(obj, 'Name'),
@@ -38,12 +41,13 @@ function answerText(r) {
 
 export async function objectBrowser(ctx, device) {
   const id = device.id.id;
-  const links = await sendRpc(id, { method: 'DiscoverAll', params: {}, timeout: 10000 });
-  if (!links.ok || !Array.isArray(links.body?.value)) {
-    return h('div.empty#objects-empty', h('p', 'The device is not registered, or did not answer: ' + answerText(links)));
+  const answer = await sendRpc(id, { method: 'DiscoverAll', params: {}, timeout: 10000 });
+  const list = discoveredLinks(answer);
+  if (!list) {
+    return h('div.empty#objects-empty', h('p', 'The device is not registered, or did not answer: ' + answerText(answer)));
   }
   const announced = new Map(); // objectId -> {version, instances:Set}
-  for (const l of links.body.value) {
+  for (const l of list) {
     const m = /^\/(\d+)(?:\/(\d+))?$/.exec(l.url);
     if (!m) continue;
     const o = announced.get(m[1]) || { version: l.attributes?.ver, instances: new Set() };

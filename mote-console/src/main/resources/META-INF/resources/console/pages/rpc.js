@@ -11,6 +11,15 @@ export const LWM2M_COMMANDS = {
   DiscoverAll: null, ObserveReadAll: null, ObserveCancelAll: null,
 };
 
+/** The links of a DiscoverAll answer (its value is the link list as JSON text), or null. */
+export function discoveredLinks(r) {
+  let v = r.ok ? r.body?.value : null;
+  if (typeof v === 'string') {
+    try { v = JSON.parse(v); } catch { v = null; }
+  }
+  return Array.isArray(v) ? v : null;
+}
+
 /** Sends one RPC; answers {status, body} without throwing on device errors. */
 export async function sendRpc(deviceId, { method, params, oneway, persistent, timeout }) {
   const body = { method, params: params ?? {}, timeout: timeout || 10000 };
@@ -90,7 +99,7 @@ export async function rpcPanel(ctx, device, transport) {
       clear(hint, keys.map(([path, key]) => h('button.small', { type: 'button', title: path, onclick: () => setId(key) }, key)));
     });
     sendRpc(id, { method: 'DiscoverAll', params: {}, timeout: 10000 }).then(r => {
-      const links = r.ok && Array.isArray(r.body?.value) ? r.body.value : [];
+      const links = discoveredLinks(r) || [];
       clear(paths, links.map(l => l.url).filter(u => u !== '/').map(u => h('option', { value: u })));
     });
   }

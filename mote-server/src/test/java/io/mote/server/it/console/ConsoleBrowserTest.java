@@ -166,12 +166,12 @@ class ConsoleBrowserTest {
         assertThat(d.findElement(By.id("devices")).getText()).doesNotContain(theirs);
         // No add / edit / delete for a customer user.
         assertThat(d.findElements(By.id("add-device"))).isEmpty();
+        docShot(d, "devices-customer");
         // Even by its address the other customer's device is not shown.
         Browser.go(d, "devices/" + theirsId);
         WebElement err = awaitElement(d, By.cssSelector("main .empty.error"));
         assertThat(err.getText()).isNotBlank();
         assertThat(d.findElement(By.tagName("main")).getText()).doesNotContain(theirs);
-        docShot(d, "devices-customer");
     }
 
     private static boolean installed(String tool) {
