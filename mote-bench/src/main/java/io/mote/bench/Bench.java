@@ -19,6 +19,10 @@ public final class Bench {
                         --username tenant@mote.local  --password <pw>  --mqtt-version 3|5
                         --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
                         --connect-rate 500 (connections set up per second)  --rest-parallel 16 (device creation)
+                        --clean-session true|false (false: persistent sessions)
+                      mqtt-reconnect  persistent sessions with an unacknowledged QoS 1 message each, all reconnecting
+                        --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
+                        --devices 10000  --reconnect-window 10 (s)  --connect-rate 1000  --deadline 120 (s)
                       mqtt-idle     N idle MQTT 3.1.1 connections; the server's RSS and heap before and after
                         --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
                         --connections 10000  --devices min(connections,10000)  --connect-rate 1000
@@ -35,6 +39,12 @@ public final class Bench {
                         --url http://127.0.0.1:8080  --lwm2m-host 127.0.0.1  --lwm2m-port 5685
                         --username tenant@mote.local  --password <pw>  --clients 1000  --period-ms 1000
                         --registrations-per-second 200  --warmup 10  --duration 30  --server-pid <pid> (memory)
+                      fault-load    HTTP and MQTT (QoS 1) telemetry in closed loops, surviving server crashes;
+                                    writes every acknowledged data point to --acked (mote-bench/fault.sh)
+                        --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
+                        --http-devices 20  --mqtt-devices 20  --duration 40  --acked acked.txt
+                      fault-verify  acknowledged, stored and lost data points of a fault-load run
+                        --url ..  --username ..  --password ..  --acked acked.txt
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -43,9 +53,12 @@ public final class Bench {
             case "http-ingest" -> HttpIngestLoad.run(options);
             case "mqtt-ingest" -> MqttIngestLoad.run(options);
             case "mqtt-idle" -> MqttIdleLoad.run(options);
+            case "mqtt-reconnect" -> MqttReconnectLoad.run(options);
             case "coap-ingest" -> CoapIngestLoad.run(options);
             case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             case "lwm2m-load" -> Lwm2mLoad.run(options);
+            case "fault-load" -> FaultLoad.load(options);
+            case "fault-verify" -> FaultLoad.verify(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);

@@ -36,10 +36,16 @@ class KvJsonTest {
     }
 
     @Test
+    void emptyTelemetryIsNothingToStore() {
+        for (String empty : new String[] {"{}", "[]", "[{}]", "{\"ts\":5,\"values\":{}}"}) {
+            assertThat(KvJson.parseTelemetry(Json.parse(empty), 77)).as(empty).isEmpty();
+        }
+    }
+
+    @Test
     void badInputIsRefusedWithAReason() {
         assertThatThrownBy(() -> KvJson.parseTelemetry(Json.parse("{\"a\":null}"), 0))
                 .isInstanceOf(MoteException.class).hasMessageContaining("'a'");
-        assertThatThrownBy(() -> KvJson.parseTelemetry(Json.parse("[]"), 0)).isInstanceOf(MoteException.class);
         assertThatThrownBy(() -> KvJson.parseTelemetry(Json.parse("\"x\""), 0)).isInstanceOf(MoteException.class);
         assertThatThrownBy(() -> KvJson.parseTelemetry(Json.parse("{\"ts\":-1,\"values\":{\"a\":1}}"), 0))
                 .isInstanceOf(MoteException.class);
@@ -48,5 +54,20 @@ class KvJsonTest {
                 .hasMessageContaining("NUL");
         assertThatThrownBy(() -> Json.parse("{\"a\":")).isInstanceOf(MoteException.class)
                 .hasMessageStartingWith("Invalid JSON");
+    }
+
+    @Test
+    void numbersAreStoredAsThingsBoardStoresThem() {
+        String huge = "1" + "0".repeat(400);
+        List<KvEntry> kv = KvJson.parseKvObject(Json.parse("{\"l\":9223372036854775807,\"d\":" + "9".repeat(25)
+                + ",\"s\":" + huge + ",\"neg\":-" + huge + "}"));
+        assertThat(kv.get(0).type()).isEqualTo(DataType.LONG);
+        assertThat(kv.get(1).type()).isEqualTo(DataType.DOUBLE);
+        assertThat(kv.get(1).value()).isEqualTo(1e25);
+        assertThat(kv.get(2).type()).isEqualTo(DataType.STRING);
+        assertThat(kv.get(2).value()).isEqualTo(huge);
+        assertThat(kv.get(3).value()).isEqualTo("-" + huge);
+        assertThatThrownBy(() -> KvJson.parseKvObject(Json.parse("{\"f\":1e400}"))).isInstanceOf(MoteException.class)
+                .hasMessageContaining("not a finite number");
     }
 }

@@ -35,11 +35,14 @@ import org.eclipse.leshan.server.send.SendListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mote.common.log.RateLimitedLog;
+
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.dtls.DtlsRefusals;
 import io.mote.transport.lwm2m.security.Lwm2mPeerCheck;
 import io.mote.transport.lwm2m.security.Lwm2mSecurity;
+import io.mote.transport.lwm2m.senml.SenmlDecoders;
 
 /**
  * The LwM2M server: Eclipse Leshan on plain CoAP and, with {@link Lwm2mSecurity}, on DTLS. A client
@@ -50,6 +53,7 @@ import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 public class Lwm2mTransport {
 
     private static final Logger log = LoggerFactory.getLogger(Lwm2mTransport.class);
+    private static final RateLimitedLog refusals = new RateLimitedLog(log);
 
     static final String TENANT = "tenantId";
     static final String DEVICE = "deviceId";
@@ -93,15 +97,18 @@ public class Lwm2mTransport {
                     ? new InetSocketAddress(props.securePort()) : new InetSocketAddress(props.host(), props.securePort())));
             builder.setSecurityStore(Lwm2mSecurity.securityStore());
         }
-        builder.setEndpointsProviders(endpoints.build());
+        CaliforniumServerEndpointsProvider provider = endpoints.build();
+        builder.setEndpointsProviders(provider);
         builder.setRegistrationStore(new InMemoryRegistrationStore());
         builder.setAuthorizer(new EndpointAuthorizer());
         builder.setObjectModelProvider(models);
+        builder.setDecoder(SenmlDecoders.decoder());
         builder.setClientAwakeTimeProvider(r -> {
             Lwm2mClient c = clients.get(r.getEndpoint());
             return (int) (c != null ? c.awakeTimeMs() : props.awakeTimeMs());
         });
         server = builder.build();
+        RegisterGuard.install(provider.getCoapServer());
         server.getPresenceService().addListener(new PresenceListener() {
             @Override
             public void onAwake(Registration registration) {
@@ -206,7 +213,7 @@ public class Lwm2mTransport {
                 Thread.currentThread().interrupt();
                 return Authorization.declined();
             } catch (Exception e) {
-                log.warn("LwM2M registration of '{}' refused: {}", endpoint, e.toString());
+                refusals.warn("LwM2M registration of '{}' refused: {}", endpoint, e.toString());
                 return Authorization.declined();
             }
         }
@@ -305,8 +312,35 @@ public class Lwm2mTransport {
 
         @Override
         public void onError(Observation observation, Registration registration, Exception error) {
-            log.debug("LwM2M notification of {} failed: {}", registration.getEndpoint(), error.toString());
+            Lwm2mClient c = client(registration);
+            if (c == null || !undecodable(error)) {
+                log.debug("LwM2M notification of {} failed: {}", registration.getEndpoint(), error.toString());
+                return;
+            }
+            // Each further notification would fail the same way: stop the observation and say why.
+            server.getObservationService().cancelObservation(observation);
+            String paths = observation instanceof CompositeObservation co ? co.getPaths().toString()
+                    : ((SingleObservation) observation).getPath().toString();
+            c.log("Notification of " + paths + " cannot be decoded (" + rootMessage(error) + "): observation cancelled");
         }
+    }
+
+    private static boolean undecodable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.leshan.core.node.codec.CodecException
+                    || t instanceof org.eclipse.leshan.core.request.exception.InvalidResponseException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     private final class Sends implements SendListener {

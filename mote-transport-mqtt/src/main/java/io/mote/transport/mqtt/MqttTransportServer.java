@@ -2,9 +2,12 @@ package io.mote.transport.mqtt;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -29,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import io.mote.transport.api.TransportService;
+import io.mote.transport.mqtt.session.SessionStore;
 
 /**
  * The MQTT listeners: one boss thread and one worker event loop per core serve every connection, plain
@@ -46,6 +50,11 @@ public class MqttTransportServer implements SmartLifecycle {
     /** The connection currently holding each client id, for takeover. */
     final ConcurrentMap<String, MqttConnection> clients = new ConcurrentHashMap<>();
     private final ChannelGroup channels = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
+    /** Sessions kept across reconnects (cleanSession=false, MQTT 5 session expiry). */
+    final SessionStore sessions;
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    /** Publishes handed to the core and not yet answered, drained before the connections close on stop. */
+    final AtomicInteger unanswered = new AtomicInteger();
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -57,6 +66,13 @@ public class MqttTransportServer implements SmartLifecycle {
         this.transport = transport;
         this.props = props;
         this.dataDir = dataDir;
+        MqttTransportProperties.PersistentSession ps = props.persistentSession();
+        this.sessions = new SessionStore(ps.enabled(), ps.maxExpiry() * 1000L, ps.maxInFlight());
+    }
+
+    /** Sessions kept for clients that are not connected, and those of connected clients. */
+    public int sessionCount() {
+        return sessions.size();
     }
 
     TransportService transport() {
@@ -101,6 +117,7 @@ public class MqttTransportServer implements SmartLifecycle {
             shutdownGroups();
             throw new IllegalStateException("Could not start the MQTT transport: " + e.getMessage(), e);
         }
+        workers.scheduleAtFixedRate(() -> sessions.sweep(System.currentTimeMillis()), 10, 10, TimeUnit.SECONDS);
         running = true;
     }
 
@@ -130,7 +147,7 @@ public class MqttTransportServer implements SmartLifecycle {
         InetSocketAddress address = props.bindAddress().isBlank()
                 ? new InetSocketAddress(wanted) : new InetSocketAddress(props.bindAddress(), wanted);
         Channel server = b.bind(address).sync().channel();
-        channels.add(server);
+        listeners.add(server);
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -140,6 +157,24 @@ public class MqttTransportServer implements SmartLifecycle {
             return;
         }
         running = false;
+        // Stop accepting and reading, answer what the core is still storing, then close: a device gets
+        // the PUBACK of everything stored, and sends again what was not.
+        for (Channel l : listeners) {
+            l.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        listeners.clear();
+        for (Channel ch : channels) {
+            ch.config().setAutoRead(false);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (unanswered.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         for (Channel ch : channels) {
             MqttConnection c = ch.pipeline().get(MqttConnection.class);
             if (c != null) {

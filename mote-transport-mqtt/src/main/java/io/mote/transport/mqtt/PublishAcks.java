@@ -3,6 +3,7 @@ package io.mote.transport.mqtt;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -49,12 +50,15 @@ final class PublishAcks {
 
     /** Acknowledges when the core's future completes; a failure is refused as the class comment says. */
     void complete(Publish p, CompletableFuture<?> f) {
+        AtomicInteger unanswered = connection.server().unanswered;
+        unanswered.incrementAndGet();
         f.whenComplete((v, err) -> {
             if (err == null) {
                 ack(p);
             } else {
                 channel().eventLoop().execute(() -> fail(p, MqttUtil.unwrap(err)));
             }
+            unanswered.decrementAndGet();
         });
     }
 
@@ -84,6 +88,10 @@ final class PublishAcks {
 
     /** The device's PUBACK / PUBREC / PUBCOMP for what the server published. */
     void onDeviceAck(MqttMessage m) {
+        if (m.fixedHeader().messageType() == MqttMessageType.PUBACK) {
+            connection.outbound().onPubAck(((MqttMessageIdVariableHeader) m.variableHeader()).messageId());
+            return;
+        }
         if (m.fixedHeader().messageType() == MqttMessageType.PUBREC) {
             // The server never publishes at QoS 2; answer correctly anyway.
             int id = ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
