@@ -39,6 +39,12 @@ public final class Bench {
                         --url http://127.0.0.1:8080  --username tenant@mote.local  --password <pw>
                         --devices 10000  --oids 10  --period-ms 10000  --addresses 10  --ports 5  --base-port 16100
                         --timeout-ms 2000  --warmup 30  --duration 60  --agent-threads 2  --rest-parallel 16
+                      fault-load    HTTP and MQTT (QoS 1) telemetry in closed loops, surviving server crashes;
+                                    writes every acknowledged data point to --acked (mote-bench/fault.sh)
+                        --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
+                        --http-devices 20  --mqtt-devices 20  --duration 40  --acked acked.txt
+                      fault-verify  acknowledged, stored and lost data points of a fault-load run
+                        --url ..  --username ..  --password ..  --acked acked.txt
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -51,6 +57,8 @@ public final class Bench {
             case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             case "lwm2m-load" -> Lwm2mLoad.run(options);
             case "snmp-poll" -> SnmpPollLoad.run(options);
+            case "fault-load" -> FaultLoad.load(options);
+            case "fault-verify" -> FaultLoad.verify(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);

@@ -35,6 +35,8 @@ import org.eclipse.leshan.server.send.SendListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mote.common.log.RateLimitedLog;
+
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.dtls.DtlsRefusals;
@@ -50,6 +52,7 @@ import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 public class Lwm2mTransport {
 
     private static final Logger log = LoggerFactory.getLogger(Lwm2mTransport.class);
+    private static final RateLimitedLog refusals = new RateLimitedLog(log);
 
     static final String TENANT = "tenantId";
     static final String DEVICE = "deviceId";
@@ -93,7 +96,8 @@ public class Lwm2mTransport {
                     ? new InetSocketAddress(props.securePort()) : new InetSocketAddress(props.host(), props.securePort())));
             builder.setSecurityStore(Lwm2mSecurity.securityStore());
         }
-        builder.setEndpointsProviders(endpoints.build());
+        CaliforniumServerEndpointsProvider provider = endpoints.build();
+        builder.setEndpointsProviders(provider);
         builder.setRegistrationStore(new InMemoryRegistrationStore());
         builder.setAuthorizer(new EndpointAuthorizer());
         builder.setObjectModelProvider(models);
@@ -102,6 +106,7 @@ public class Lwm2mTransport {
             return (int) (c != null ? c.awakeTimeMs() : props.awakeTimeMs());
         });
         server = builder.build();
+        RegisterGuard.install(provider.getCoapServer());
         server.getPresenceService().addListener(new PresenceListener() {
             @Override
             public void onAwake(Registration registration) {
@@ -206,7 +211,7 @@ public class Lwm2mTransport {
                 Thread.currentThread().interrupt();
                 return Authorization.declined();
             } catch (Exception e) {
-                log.warn("LwM2M registration of '{}' refused: {}", endpoint, e.toString());
+                refusals.warn("LwM2M registration of '{}' refused: {}", endpoint, e.toString());
                 return Authorization.declined();
             }
         }
