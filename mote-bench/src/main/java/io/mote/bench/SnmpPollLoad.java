@@ -38,6 +38,9 @@ final class SnmpPollLoad implements CommandResponder {
 
     private final int period;
     private final AtomicLongArray lastPoll;
+    /** Each device's last request id: a retransmission (same id) is counted apart, not as a poll. */
+    private final AtomicLongArray lastRequest;
+    private final AtomicLong retransmissions = new AtomicLong();
     private final Recorder jitter = new Recorder(3);
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong bindings = new AtomicLong();
@@ -46,6 +49,7 @@ final class SnmpPollLoad implements CommandResponder {
     private SnmpPollLoad(int devices, int period) {
         this.period = period;
         this.lastPoll = new AtomicLongArray(devices);
+        this.lastRequest = new AtomicLongArray(devices);
     }
 
     static void run(BenchArgs args) throws Exception {
@@ -101,6 +105,7 @@ final class SnmpPollLoad implements CommandResponder {
         load.jitter.reset();
         long polls0 = load.polls.get();
         long bindings0 = load.bindings.get();
+        long retransmissions0 = load.retransmissions.get();
         load.measuring = true;
         long t0 = System.nanoTime();
         for (int s = 0; s < duration; s += 10) {
@@ -112,6 +117,8 @@ final class SnmpPollLoad implements CommandResponder {
         Histogram h = load.jitter.getIntervalHistogram();
         System.out.printf("devices %d, %d OIDs each, period %d ms: polls/s %.0f (expected %.0f), values/s %.0f%n",
                 devices, oids, period, n / secs, devices * 1000.0 / period, (load.bindings.get() - bindings0) / secs);
+        System.out.printf("retransmitted requests (the agent answered later than timeoutMs): %d%n",
+                load.retransmissions.get() - retransmissions0);
         System.out.printf("period jitter |interval - period| p50 / p90 / p99 / p99.9 / max: %d / %d / %d / %d / %d ms (%d intervals)%n",
                 h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
                 h.getValueAtPercentile(99.9), h.getMaxValue(), h.getTotalCount());
@@ -128,7 +135,7 @@ final class SnmpPollLoad implements CommandResponder {
         event.setProcessed(true);
         String community = new String(event.getSecurityName(), StandardCharsets.US_ASCII);
         if (community.startsWith("bench-")) {
-            record(Integer.parseInt(community.substring(6)));
+            record(Integer.parseInt(community.substring(6)), pdu.getRequestID().getValue());
         }
         PDU response = new PDU();
         response.setType(PDU.RESPONSE);
@@ -147,8 +154,12 @@ final class SnmpPollLoad implements CommandResponder {
         }
     }
 
-    private void record(int device) {
+    private void record(int device, long requestId) {
         if (device < 0 || device >= lastPoll.length()) {
+            return;
+        }
+        if (lastRequest.getAndSet(device, requestId) == requestId) {
+            retransmissions.incrementAndGet();
             return;
         }
         polls.incrementAndGet();

@@ -94,8 +94,11 @@ public final class SnmpPoller {
             for (SnmpMapping m : chunk) {
                 bindings.add(new VariableBinding(m.oid()));
             }
-            polls.incrementAndGet();
-            requests.send(s, SnmpRequests.pdu(s, PDU.GET, bindings), o -> answer(d, s, c, chunk.size(), o));
+            if (requests.send(d, s, SnmpRequests.pdu(s, PDU.GET, bindings), o -> answer(d, s, c, chunk.size(), o))) {
+                polls.incrementAndGet();
+            } else {
+                skipped.incrementAndGet();
+            }
         }
     }
 
@@ -107,11 +110,12 @@ public final class SnmpPoller {
         if (o.timedOut()) {
             String noAnswer = "no answer after " + (s.target().getRetries() + 1) + " request(s) of "
                     + s.target().getTimeout() + " ms";
-            if (!s.config().v3()) {
+            // A device already failing keeps its state: no probe per poll for agents that stay away.
+            if (!s.config().v3() || d.failing()) {
                 transport.failed(d, Reachability.NOT_ANSWERING, noAnswer);
                 return;
             }
-            requests.answersDiscovery(s, discovered -> {
+            requests.answersDiscovery(d, s, discovered -> {
                 if (discovered) {
                     transport.failed(d, Reachability.AUTHENTICATION_FAILED, "authentication failed: the agent "
                             + "answers engine discovery but not requests with these keys (" + noAnswer + ")");
