@@ -110,9 +110,12 @@ public final class SnmpPoller {
         if (o.timedOut()) {
             String noAnswer = "no answer after " + (s.target().getRetries() + 1) + " request(s) of "
                     + s.target().getTimeout() + " ms";
-            // A device already failing keeps its state: no probe per poll for agents that stay away.
-            if (!s.config().v3() || d.failing()) {
+            if (!s.config().v3()) {
                 transport.failed(d, Reachability.NOT_ANSWERING, noAnswer);
+                return;
+            }
+            // A v3 device already failing keeps its state (refused keys stay refused): no probe per poll.
+            if (d.failing()) {
                 return;
             }
             requests.answersDiscovery(d, s, discovered -> {
