@@ -44,6 +44,11 @@ final class MoteAdmin {
 
     /** The id of the device profile of this name, created with the LwM2M transport configuration when missing. */
     String ensureProfile(String name, ObjectNode transport) {
+        return ensureProfile(name, "LWM2M", transport);
+    }
+
+    /** The id of the device profile of this name, created with the transport configuration when missing. */
+    String ensureProfile(String name, String transportType, ObjectNode transport) {
         JsonNode page = call("GET", "/api/deviceProfiles?pageSize=100&page=0&textSearch="
                 + URLEncoder.encode(name, StandardCharsets.UTF_8), null);
         for (JsonNode p : page.path("data")) {
@@ -51,7 +56,7 @@ final class MoteAdmin {
                 return p.path("id").path("id").asString();
             }
         }
-        ObjectNode p = Json.object().put("name", name).put("type", "DEFAULT").put("transportType", "LWM2M");
+        ObjectNode p = Json.object().put("name", name).put("type", "DEFAULT").put("transportType", transportType);
         ObjectNode data = p.putObject("profileData");
         data.putObject("configuration").put("type", "DEFAULT");
         data.set("transportConfiguration", transport);
@@ -94,16 +99,26 @@ final class MoteAdmin {
      * to {@code parallel} REST calls in flight; a device that exists already is left as it is.
      */
     void ensureDevices(String prefix, String tokenPrefix, int count, int parallel) throws InterruptedException {
+        ensureDevices(count, parallel, i -> "/api/device?accessToken="
+                        + URLEncoder.encode(tokenPrefix + "-" + i, StandardCharsets.UTF_8),
+                i -> Json.object().put("name", prefix + "-" + i).put("type", "bench"));
+    }
+
+    /**
+     * Creates {@code count} devices, POSTing {@code body(i)} to {@code path(i)} with up to {@code parallel}
+     * REST calls in flight; a device that exists already is left as it is.
+     */
+    void ensureDevices(int count, int parallel, java.util.function.IntFunction<String> path,
+                       java.util.function.IntFunction<ObjectNode> body) throws InterruptedException {
         java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(parallel);
         java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < count && failure.get() == null; i++) {
             inFlight.acquire();
-            String body = Json.write(Json.object().put("name", prefix + "-" + i).put("type", "bench"));
-            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/device?accessToken="
-                            + URLEncoder.encode(tokenPrefix + "-" + i, StandardCharsets.UTF_8)))
+            HttpRequest r = HttpRequest.newBuilder(URI.create(base + path.apply(i)))
                     .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                    .header("X-Authorization", "Bearer " + jwt).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .header("X-Authorization", "Bearer " + jwt)
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body.apply(i)))).build();
             client.sendAsync(r, HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
                 inFlight.release();
                 if (err != null) {

@@ -159,6 +159,11 @@ public final class TestServer implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** Whether the application runs a bean of the type (a transport switched on). */
+    public boolean hasBean(Class<?> type) {
+        return context.getBeanNamesForType(type).length > 0;
+    }
+
     @Override
     public void close() {
         if (context.isActive()) {
