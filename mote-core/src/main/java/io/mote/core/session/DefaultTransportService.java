@@ -171,6 +171,11 @@ public class DefaultTransportService implements TransportService {
     }
 
     @Override
+    public CompletableFuture<List<TsKvEntry>> latestTelemetry(DeviceInfo device, Collection<String> keys) {
+        return CompletableFuture.supplyAsync(() -> telemetry.latest(device.deviceId(), keys), executor);
+    }
+
+    @Override
     public CompletableFuture<List<Lwm2mModel>> lwm2mModels(UUID tenantId) {
         return CompletableFuture.supplyAsync(() -> resources.effective(tenantId).values().stream()
                 .map(m -> new Lwm2mModel(m.model().id, m.model().version, m.resource().data())).toList(), executor);
