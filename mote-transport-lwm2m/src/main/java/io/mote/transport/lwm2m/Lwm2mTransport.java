@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.dtls.DtlsRefusals;
+import io.mote.transport.lwm2m.ota.OtaSettings;
+import io.mote.transport.lwm2m.ota.OtaUpdates;
 import io.mote.transport.lwm2m.security.Lwm2mPeerCheck;
 import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 
@@ -65,6 +67,7 @@ public class Lwm2mTransport {
     private final Lwm2mSecurity security;
     private final Lwm2mPeerCheck check;
     private LeshanServer server;
+    private final OtaUpdates ota;
 
     public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props) {
         this(transport, props, null);
@@ -72,6 +75,13 @@ public class Lwm2mTransport {
 
     /** With {@code security}, a DTLS endpoint on {@code props.securePort()} too (PSK, RPK, X.509). */
     public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props, Lwm2mSecurity security) {
+        this(transport, props, security, OtaSettings.DEFAULT);
+    }
+
+    /** With the settings of firmware and software updates. */
+    public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props, Lwm2mSecurity security,
+                          OtaSettings ota) {
+        this.ota = new OtaUpdates(transport, ota);
         this.transport = transport;
         this.props = props;
         this.models = new Lwm2mModelCache(transport, props.coreTimeoutMs());
@@ -93,7 +103,8 @@ public class Lwm2mTransport {
                     ? new InetSocketAddress(props.securePort()) : new InetSocketAddress(props.host(), props.securePort())));
             builder.setSecurityStore(Lwm2mSecurity.securityStore());
         }
-        builder.setEndpointsProviders(endpoints.build());
+        CaliforniumServerEndpointsProvider provider = endpoints.build();
+        builder.setEndpointsProviders(provider);
         builder.setRegistrationStore(new InMemoryRegistrationStore());
         builder.setAuthorizer(new EndpointAuthorizer());
         builder.setObjectModelProvider(models);
@@ -102,6 +113,8 @@ public class Lwm2mTransport {
             return (int) (c != null ? c.awakeTimeMs() : props.awakeTimeMs());
         });
         server = builder.build();
+        provider.getCoapServer().add(ota.resource()); // Package URI downloads on the LwM2M ports
+        ota.start();
         server.getPresenceService().addListener(new PresenceListener() {
             @Override
             public void onAwake(Registration registration) {
@@ -133,6 +146,7 @@ public class Lwm2mTransport {
             clients.clear();
             server.destroy();
             server = null;
+            ota.stop();
         }
     }
 
@@ -149,6 +163,10 @@ public class Lwm2mTransport {
 
     LeshanServer server() {
         return server;
+    }
+
+    OtaUpdates ota() {
+        return ota;
     }
 
     TransportService core() {
@@ -281,6 +299,7 @@ public class Lwm2mTransport {
                 c.activity();
             }
             if (c != null && response.isSuccess()) {
+                c.notified(observation.getPath(), response.getContent());
                 if (response.getTimestampedLwM2mNodes() != null && !response.getTimestampedLwM2mNodes().isEmpty()) {
                     response.getTimestampedLwM2mNodes().forEach(n -> c.store(Map.of(observation.getPath(), n.getNode()),
                             n.getTimestamp() == null ? System.currentTimeMillis() : n.getTimestamp().toEpochMilli()));

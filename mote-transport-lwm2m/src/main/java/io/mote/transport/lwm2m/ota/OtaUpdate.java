@@ -44,6 +44,8 @@ final class OtaUpdate {
     private boolean ended;
     private java.util.concurrent.CompletableFuture<byte[]> data;
     private ScheduledFuture<?> deadline;
+    /** Timestamp of the last recorded state: each state gets its own, so none overwrites another. */
+    private long lastTs;
 
     OtaUpdate(OtaUpdates owner, UpdateObject object, OtaPackageRef pkg, Transfer transfer, OtaClient client) {
         this.owner = owner;
@@ -266,7 +268,7 @@ final class OtaUpdate {
             return;
         }
         List<TsKvEntry> kv = new ArrayList<>();
-        long now = System.currentTimeMillis();
+        long now = lastTs = Math.max(System.currentTimeMillis(), lastTs + 1);
         kv.add(new TsKvEntry(now, KvEntry.ofString("current_" + object.prefix + "title", pkg.title())));
         kv.add(new TsKvEntry(now, KvEntry.ofString("current_" + object.prefix + "version", version)));
         owner.core().postTelemetry(client.device(), kv);
@@ -332,7 +334,7 @@ final class OtaUpdate {
 
     private void record(UpdateState next, String error) {
         state = next;
-        long now = System.currentTimeMillis();
+        long now = lastTs = Math.max(System.currentTimeMillis(), lastTs + 1);
         List<TsKvEntry> kv = new ArrayList<>(2);
         kv.add(new TsKvEntry(now, KvEntry.ofString(object.prefix + "state", next.name())));
         if (error != null) {

@@ -39,11 +39,7 @@ public final class OtaUpdates {
     private final OtaSettings settings;
     private final PackageCache packages;
     private final PackageResource resource = new PackageResource();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lwm2m-ota");
-        t.setDaemon(true);
-        return t;
-    });
+    private volatile ScheduledExecutorService scheduler;
     private final Map<String, OtaUpdate> updates = new ConcurrentHashMap<>();
 
     public OtaUpdates(TransportService core, OtaSettings settings) {
@@ -57,8 +53,25 @@ public final class OtaUpdates {
         return resource;
     }
 
-    public void stop() {
-        scheduler.shutdownNow();
+    /** Starts the timer that keeps updates from waiting forever. */
+    public synchronized void start() {
+        if (scheduler == null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lwm2m-ota");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    /** Ends every update under way (their clients are gone with the server) and the timer. */
+    public synchronized void stop() {
+        updates.values().forEach(u -> u.cancel("the LwM2M server stopped"));
+        updates.clear();
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
     }
 
     /** Updates under way. */
