@@ -35,6 +35,10 @@ public final class Bench {
                         --url http://127.0.0.1:8080  --lwm2m-host 127.0.0.1  --lwm2m-port 5685
                         --username tenant@mote.local  --password <pw>  --clients 1000  --period-ms 1000
                         --registrations-per-second 200  --warmup 10  --duration 30  --server-pid <pid> (memory)
+                      lwm2m-ota     a firmware update of many Leshan clients (real Object 5) at once, one strategy
+                        --url ..  --lwm2m-host 127.0.0.1  --lwm2m-port 5685  --username ..  --password ..
+                        --clients 100  --size 1048576  --strategy 1 (push) | 2 (Package URI)  --timeout 900
+                        --server-pid <pid> (CPU, memory)
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -46,6 +50,7 @@ public final class Bench {
             case "coap-ingest" -> CoapIngestLoad.run(options);
             case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             case "lwm2m-load" -> Lwm2mLoad.run(options);
+            case "lwm2m-ota" -> Lwm2mOtaLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);

@@ -201,6 +201,11 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
         values.store(nodes, ts);
     }
 
+    /** Whether an update under way observes this path. */
+    boolean observedForUpdate(LwM2mPath path) {
+        return owner.ota().observes(ota, path);
+    }
+
     /** A notification of one path: an update under way may be waiting for it. */
     void notified(LwM2mPath path, LwM2mNode node) {
         if (!closed) {

@@ -69,15 +69,22 @@ class Lwm2mOtaTest extends Lwm2mTestBase {
         return pkgId;
     }
 
+    /** Waits (up to a minute: the machine may be busy) until {@code prefix}state is {@code state}. */
     private JsonNode awaitState(String prefix, String state) throws InterruptedException {
         String key = prefix + "state";
-        return await(timeseries(key + "," + prefix + "error"), t -> {
+        JsonNode t = null;
+        for (int i = 0; i < 600; i++) {
+            t = tenant.get(timeseries(key + "," + prefix + "error")).ok();
             String now = t.path(key).path(0).path("value").asString("");
-            if (!now.equals(state) && (now.equals("UPDATED") || now.equals("FAILED"))) {
+            if (now.equals(state)) {
+                return t;
+            }
+            if (now.equals("UPDATED") || now.equals("FAILED")) {
                 throw new AssertionError(key + " ended " + now + " instead of " + state + ": " + t);
             }
-            return now.equals(state);
-        });
+            Thread.sleep(100);
+        }
+        throw new AssertionError(key + " not " + state + ": " + t);
     }
 
     /** Every value {@code key} had, oldest first. */
@@ -156,6 +163,14 @@ class Lwm2mOtaTest extends Lwm2mTestBase {
         assertThat(latest("current_sw_version")).isEqualTo("7.0");
         assertThat(history("sw_state")).containsSubsequence("INITIATED", "DOWNLOADING", "DOWNLOADED", "VERIFIED",
                 "UPDATING", "UPDATED");
+        assertThat(updatable.software.active).as("activated once installed").isTrue();
+
+        // Unassigned: the installed software is uninstalled.
+        ObjectNode device = (ObjectNode) tenant.get("/api/device/" + deviceId).ok();
+        device.putNull("softwareId");
+        tenant.post("/api/device", device).ok();
+        awaitTrue(() -> updatable.software.uninstalls.get() == 1, "Uninstall executed");
+        assertThat(updatable.software.pkgVersion).isEmpty();
     }
 
     @Test
@@ -282,5 +297,25 @@ class Lwm2mOtaTest extends Lwm2mTestBase {
         awaitState("fw_", "UPDATED");
         assertThat(latest("current_fw_version")).isEqualTo("6.0");
         assertThat(sha256(updatable.firmware.received)).isEqualTo(sha256(b));
+    }
+
+    @Test
+    void aQueueModeClientGetsItsUpdateWhenItWakes() throws Exception {
+        setUp(1, 1);
+        updatable = new UpdatableClient(endpoint, server.lwm2mPort(), 4 * 1024 * 1024, true);
+        updatable.awaitRegistered();
+        await(clientAttributes(), a -> a.toString().contains("lwm2mQueueMode"));
+        Thread.sleep(3000); // past the test server's 2 s awake time
+        byte[] file = image(20_000, 14);
+        updatable.behaviour.expectedSha256 = sha256(file);
+        updatable.behaviour.newVersion = "2.0";
+        assign("FIRMWARE", "2.0", file);
+        Thread.sleep(1500);
+        assertThat(latest("fw_state")).isEqualTo("QUEUED");
+        assertThat(updatable.firmware.received).isNull();
+
+        updatable.client.triggerRegistrationUpdate(); // wakes it
+        awaitState("fw_", "UPDATED");
+        assertThat(sha256(updatable.firmware.received)).isEqualTo(sha256(file));
     }
 }

@@ -254,7 +254,9 @@ final class OtaUpdate {
     /** The client says the update succeeded: UPDATED only when it now reports the package's exact version. */
     private void verify() {
         readVersion(version -> {
-            if (pkg.version().equals(version)) {
+            if (pkg.version().equals(version) && object == UpdateObject.SOFTWARE) {
+                SoftwareLifecycle.activate(client, owner.settings().transferTimeoutMs(), () -> updated(version));
+            } else if (pkg.version().equals(version)) {
                 updated(version);
             } else {
                 fail("the client reports version " + (version == null ? "none" : "'" + version + "'")

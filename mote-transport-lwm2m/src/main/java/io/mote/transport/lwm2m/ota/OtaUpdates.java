@@ -150,6 +150,21 @@ public final class OtaUpdates {
         }
     }
 
+    /** Whether an update of this client under way observes the path (its object's State or Update Result). */
+    public boolean observes(OtaClient client, LwM2mPath path) {
+        if (!path.isResource() || path.getObjectInstanceId() != 0) {
+            return false;
+        }
+        for (UpdateObject object : UpdateObject.values()) {
+            if (path.getObjectId() == object.objectId && (path.getResourceId() == object.stateResource
+                    || path.getResourceId() == object.resultResource)) {
+                OtaUpdate u = updates.get(key(client, object));
+                return u != null && !u.ended();
+            }
+        }
+        return false;
+    }
+
     void ended(OtaUpdate update) {
         updates.remove(key(update.client(), update.object()), update);
     }
@@ -170,7 +185,7 @@ public final class OtaUpdates {
             Optional<OtaPackageRef> p = (Optional<OtaPackageRef>) pl[0];
             @SuppressWarnings("unchecked")
             List<TsKvEntry> l = (List<TsKvEntry>) pl[1];
-            begin(client, object, p.orElse(null), assigned || open(l, p.orElse(null), object),
+            begin(client, object, p.orElse(null), assigned, assigned || open(l, p.orElse(null), object),
                     ClientOtaSettings.parse(tc.profile()));
             return null;
         }).exceptionally(e -> {
@@ -199,7 +214,8 @@ public final class OtaUpdates {
         return !pkg.version().equals(target) || !(state.equals("UPDATED") || state.equals("FAILED"));
     }
 
-    private void begin(OtaClient client, UpdateObject object, OtaPackageRef pkg, boolean start, ClientOtaSettings cfg) {
+    private void begin(OtaClient client, UpdateObject object, OtaPackageRef pkg, boolean assigned, boolean start,
+                       ClientOtaSettings cfg) {
         String key = key(client, object);
         OtaUpdate next;
         synchronized (updates) {
@@ -209,6 +225,9 @@ public final class OtaUpdates {
                     return; // already under way (the assignment and its attribute changes arrive more than once)
                 }
                 running.cancel(pkg == null ? "the package was unassigned" : "another package was assigned");
+            }
+            if (pkg == null && assigned && object == UpdateObject.SOFTWARE) {
+                SoftwareLifecycle.uninstall(client, settings.transferTimeoutMs());
             }
             if (pkg == null || !start) {
                 return;
