@@ -39,6 +39,12 @@ public final class Bench {
                         --url ..  --lwm2m-host 127.0.0.1  --lwm2m-port 5685  --username ..  --password ..
                         --clients 100  --size 1048576  --strategy 1 (push) | 2 (Package URI)  --timeout 900
                         --server-pid <pid> (CPU, memory)
+                      fault-load    HTTP and MQTT (QoS 1) telemetry in closed loops, surviving server crashes;
+                                    writes every acknowledged data point to --acked (mote-bench/fault.sh)
+                        --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
+                        --http-devices 20  --mqtt-devices 20  --duration 40  --acked acked.txt
+                      fault-verify  acknowledged, stored and lost data points of a fault-load run
+                        --url ..  --username ..  --password ..  --acked acked.txt
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -51,6 +57,8 @@ public final class Bench {
             case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             case "lwm2m-load" -> Lwm2mLoad.run(options);
             case "lwm2m-ota" -> Lwm2mOtaLoad.run(options);
+            case "fault-load" -> FaultLoad.load(options);
+            case "fault-verify" -> FaultLoad.verify(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);

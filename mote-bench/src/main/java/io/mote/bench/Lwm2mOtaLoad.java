@@ -242,7 +242,7 @@ public final class Lwm2mOtaLoad {
         Lwm2mLoad.Memory before = Lwm2mLoad.Memory.of(serverPid);
         long cpu0 = cpuMs(serverPid);
 
-        String packageId = admin.createPackage(profileId, "FIRMWARE", "bench-fw", "2.0", file);
+        String packageId = admin.createPackage(profileId, "FIRMWARE", "bench-" + run, "2.0", file);
         long t0 = System.nanoTime();
         admin.assignToProfile(profileId, "firmwareId", packageId);
 

@@ -168,6 +168,11 @@ final class MoteAdmin {
                 .path("id").path("id").asString();
     }
 
+    /** GET of a REST path, answered 200, as JSON. */
+    JsonNode get(String path) {
+        return call("GET", path, null);
+    }
+
     private JsonNode call(String method, String path, String body) {
         HttpResponse<String> r = send(method, path, body);
         if (r.statusCode() != 200) {

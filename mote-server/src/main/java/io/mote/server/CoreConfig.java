@@ -10,6 +10,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import io.mote.core.security.LoginThrottle;
 import io.mote.transport.http.HttpTransportProperties;
 
 @Configuration
@@ -35,5 +39,18 @@ public class CoreConfig {
             @Value("${mote.transport.http.default-timeout:60000}") long defaultTimeout,
             @Value("${mote.transport.http.max-timeout:300000}") long maxTimeout) {
         return new HttpTransportProperties(maxPayloadSize, defaultTimeout, maxTimeout);
+    }
+
+    /** {@code mote_auth_login_throttled_total{scope}}: login attempts refused with 429, by account or address. */
+    @Bean
+    public MeterBinder loginThrottleMetrics(LoginThrottle throttle) {
+        return registry -> {
+            FunctionCounter.builder("mote.auth.login.throttled", throttle, LoginThrottle::throttledByAccount)
+                    .tag("scope", "account").description("Login attempts refused: the account is locked out")
+                    .register(registry);
+            FunctionCounter.builder("mote.auth.login.throttled", throttle, LoginThrottle::throttledByAddress)
+                    .tag("scope", "address").description("Login attempts refused: the client address is locked out")
+                    .register(registry);
+        };
     }
 }

@@ -1,5 +1,7 @@
 package io.mote.common.json;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +82,7 @@ public final class KvJson {
         return out;
     }
 
-    /** Converts one JSON value to a typed entry: integral numbers become LONG, other numbers DOUBLE. */
+    /** Converts one JSON value to a typed entry; numbers as {@link #number}. */
     public static KvEntry toKv(String key, JsonNode v) {
         checkKey(key);
         if (v == null || v.isNull() || v.isMissingNode()) {
@@ -98,19 +100,33 @@ public final class KvJson {
             return KvEntry.ofBoolean(key, v.booleanValue());
         }
         if (v.isNumber()) {
-            if (v.isIntegralNumber() && v.canConvertToLong()) {
-                return KvEntry.ofLong(key, v.longValue());
-            }
-            double d = v.doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw MoteException.badRequest("Value of key '" + key + "' is not a finite number");
-            }
-            return KvEntry.ofDouble(key, d);
+            return number(key, v);
         }
         if (v.isObject() || v.isArray()) {
             return KvEntry.ofJson(key, Json.write(v));
         }
         throw MoteException.badRequest("Unsupported value of key '" + key + "'");
+    }
+
+    /**
+     * As ThingsBoard stores a number: a long when it fits, else a double when finite, else (an integer too
+     * large for a double) its decimal text. The node's own {@code doubleValue()} throws for such an integer,
+     * so the conversion goes through {@link Number}, whose {@code doubleValue()} answers infinity instead.
+     */
+    private static KvEntry number(String key, JsonNode v) {
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return KvEntry.ofLong(key, v.longValue());
+        }
+        Number n = v.numberValue();
+        double d = n.doubleValue();
+        if (Double.isFinite(d)) {
+            return KvEntry.ofDouble(key, d);
+        }
+        if (n instanceof BigInteger || n instanceof BigDecimal) {
+            return KvEntry.ofString(key, n instanceof BigDecimal b ? b.toPlainString() : n.toString());
+        }
+        // A float literal beyond the double range was already parsed to infinity; its text is gone.
+        throw MoteException.badRequest("Value of key '" + key + "' is not a finite number");
     }
 
     public static void checkKey(String key) {

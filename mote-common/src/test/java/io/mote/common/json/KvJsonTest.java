@@ -49,4 +49,19 @@ class KvJsonTest {
         assertThatThrownBy(() -> Json.parse("{\"a\":")).isInstanceOf(MoteException.class)
                 .hasMessageStartingWith("Invalid JSON");
     }
+
+    @Test
+    void numbersAreStoredAsThingsBoardStoresThem() {
+        String huge = "1" + "0".repeat(400);
+        List<KvEntry> kv = KvJson.parseKvObject(Json.parse("{\"l\":9223372036854775807,\"d\":" + "9".repeat(25)
+                + ",\"s\":" + huge + ",\"neg\":-" + huge + "}"));
+        assertThat(kv.get(0).type()).isEqualTo(DataType.LONG);
+        assertThat(kv.get(1).type()).isEqualTo(DataType.DOUBLE);
+        assertThat(kv.get(1).value()).isEqualTo(1e25);
+        assertThat(kv.get(2).type()).isEqualTo(DataType.STRING);
+        assertThat(kv.get(2).value()).isEqualTo(huge);
+        assertThat(kv.get(3).value()).isEqualTo("-" + huge);
+        assertThatThrownBy(() -> KvJson.parseKvObject(Json.parse("{\"f\":1e400}"))).isInstanceOf(MoteException.class)
+                .hasMessageContaining("not a finite number");
+    }
 }

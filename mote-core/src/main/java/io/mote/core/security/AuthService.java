@@ -30,29 +30,35 @@ public class AuthService {
     private final UserDao users;
     private final ApiKeyDao apiKeys;
     private final JwtService jwt;
+    private final LoginThrottle throttle;
     private final BCryptPasswordEncoder encoder = new BCryptPasswordEncoder();
     private final SecureRandom random = new SecureRandom();
     /** Compared against when the user does not exist, so a login takes as long either way. */
     private final String dummyHash;
 
-    public AuthService(UserDao users, ApiKeyDao apiKeys, JwtService jwt) {
+    public AuthService(UserDao users, ApiKeyDao apiKeys, JwtService jwt, LoginThrottle throttle) {
         this.users = users;
         this.apiKeys = apiKeys;
         this.jwt = jwt;
+        this.throttle = throttle;
         this.dummyHash = encoder.encode(UUID.randomUUID().toString());
     }
 
-    public JwtPair login(String username, String password) {
+    /** Logs in from {@code address} (the client's IP, for throttling; null when unknown). */
+    public JwtPair login(String username, String password, String address) {
         if (username == null || password == null) {
             throw badCredentials();
         }
+        throttle.check(username, address);
         User user = users.findByEmail(username.trim()).orElse(null);
         UserDao.Credentials creds = user == null ? null : users.credentials(user.id().id()).orElse(null);
         String hash = creds == null || creds.passwordHash() == null ? dummyHash : creds.passwordHash();
         boolean matches = encoder.matches(password, hash);
         if (creds == null || creds.passwordHash() == null || !matches) {
+            throttle.failed(username, address);
             throw badCredentials();
         }
+        throttle.succeeded(username, address);
         if (!creds.enabled()) {
             throw new MoteException(ErrorCode.AUTHENTICATION, "User is not active");
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 import io.mote.common.error.MoteException;
@@ -25,15 +26,33 @@ public class TelemetryService {
     private final TimeseriesWriter writer;
     private final TimeseriesDao dao;
     private final SubscriptionService subscriptions;
+    private final long minTs;
+    private final long maxFutureMs;
 
-    public TelemetryService(TimeseriesWriter writer, TimeseriesDao dao, SubscriptionService subscriptions) {
+    public TelemetryService(TimeseriesWriter writer, TimeseriesDao dao, SubscriptionService subscriptions,
+                            @Value("${mote.telemetry.min-ts:0}") long minTs,
+                            @Value("${mote.telemetry.max-future-ms:86400000}") long maxFutureMs) {
         this.writer = writer;
         this.dao = dao;
         this.subscriptions = subscriptions;
+        this.minTs = minTs;
+        this.maxFutureMs = maxFutureMs;
     }
 
-    /** Completes once the entries are committed; fails with SERVICE_UNAVAILABLE when the queue is full. */
+    /**
+     * Completes once the entries are committed; fails with SERVICE_UNAVAILABLE when the queue is full, and
+     * with BAD_REQUEST_PARAMS when a timestamp is outside the accepted window (a point far in the future
+     * would stay the key's latest value for ever).
+     */
     public CompletableFuture<Void> save(UUID entityId, List<TsKvEntry> entries) {
+        long latest = System.currentTimeMillis() + maxFutureMs;
+        for (TsKvEntry e : entries) {
+            if (e.ts() < minTs || e.ts() > latest) {
+                return CompletableFuture.failedFuture(MoteException.badRequest("Timestamp " + e.ts() + " of key '"
+                        + e.key() + "' is outside the accepted window: from " + minTs + " to " + maxFutureMs
+                        + " ms after the server's time"));
+            }
+        }
         return writer.write(entityId, entries).thenRun(() -> subscriptions.onTimeseries(entityId, entries));
     }
 

@@ -37,8 +37,8 @@ public class AuthController {
     }
 
     @PostMapping("/api/auth/login")
-    public JwtPair login(@RequestBody LoginRequest request) {
-        return auth.login(request.username(), request.password());
+    public JwtPair login(@RequestBody LoginRequest request, jakarta.servlet.http.HttpServletRequest http) {
+        return auth.login(request.username(), request.password(), http.getRemoteAddr());
     }
 
     @PostMapping("/api/auth/token")

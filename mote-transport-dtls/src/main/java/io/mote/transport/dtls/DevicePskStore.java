@@ -13,8 +13,9 @@ import org.eclipse.californium.scandium.dtls.PskSecretResult;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedPskStore;
 import org.eclipse.californium.scandium.util.SecretUtil;
 import org.eclipse.californium.scandium.util.ServerNames;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.mote.common.log.RateLimitedLog;
 
 import io.mote.common.entity.CredentialsType;
 import io.mote.transport.api.AuthenticatedDevice;
@@ -27,7 +28,7 @@ import io.mote.transport.api.TransportService;
  */
 public class DevicePskStore implements AdvancedPskStore {
 
-    private static final Logger log = LoggerFactory.getLogger(DevicePskStore.class);
+    private static final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(DevicePskStore.class));
 
     private final TransportService transport;
     private final DtlsRefusals refusals;

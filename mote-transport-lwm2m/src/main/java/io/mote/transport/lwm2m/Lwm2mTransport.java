@@ -35,6 +35,8 @@ import org.eclipse.leshan.server.send.SendListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mote.common.log.RateLimitedLog;
+
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.dtls.DtlsRefusals;
@@ -52,6 +54,7 @@ import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 public class Lwm2mTransport {
 
     private static final Logger log = LoggerFactory.getLogger(Lwm2mTransport.class);
+    private static final RateLimitedLog refusals = new RateLimitedLog(log);
 
     static final String TENANT = "tenantId";
     static final String DEVICE = "deviceId";
@@ -115,6 +118,7 @@ public class Lwm2mTransport {
         server = builder.build();
         provider.getCoapServer().add(ota.resource()); // Package URI downloads on the LwM2M ports
         ota.start();
+        RegisterGuard.install(provider.getCoapServer());
         server.getPresenceService().addListener(new PresenceListener() {
             @Override
             public void onAwake(Registration registration) {
@@ -224,7 +228,7 @@ public class Lwm2mTransport {
                 Thread.currentThread().interrupt();
                 return Authorization.declined();
             } catch (Exception e) {
-                log.warn("LwM2M registration of '{}' refused: {}", endpoint, e.toString());
+                refusals.warn("LwM2M registration of '{}' refused: {}", endpoint, e.toString());
                 return Authorization.declined();
             }
         }

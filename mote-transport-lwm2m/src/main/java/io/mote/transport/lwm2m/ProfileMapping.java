@@ -25,6 +25,7 @@ import org.eclipse.leshan.server.observation.ObservationService;
 import org.eclipse.leshan.server.registration.Registration;
 import tools.jackson.databind.JsonNode;
 
+import io.mote.transport.lwm2m.rpc.CompositeFormats;
 import io.mote.transport.lwm2m.rpc.WriteCommands;
 
 /**
@@ -61,11 +62,12 @@ final class ProfileMapping {
                 toRead.add(path);
             }
         }
-        if (p.initAttrTelAsObsStrategy() && p.composite()) {
+        ContentFormat composite = p.composite() ? compositeFormat(p) : null;
+        if (p.initAttrTelAsObsStrategy() && composite != null) {
             // The initial reads follow the observe strategy: one Read-Composite for all, or one per object.
             for (List<LwM2mPath> group : groups(toRead, p)) {
                 List<String> paths = group.stream().map(LwM2mPath::toString).toList();
-                client.send(new ReadCompositeRequest(ContentFormat.SENML_CBOR, ContentFormat.SENML_CBOR, paths),
+                client.send(new ReadCompositeRequest(composite, composite, paths),
                         (ReadCompositeResponse r) -> {
                             if (r.isSuccess()) {
                                 client.values().store(r.getContent(), System.currentTimeMillis());
@@ -91,7 +93,18 @@ final class ProfileMapping {
                 client.log("Attributes of " + e.getKey() + " are invalid: " + ex.getMessage());
             }
         }
-        observe(old, p);
+        observe(old, p, composite);
+    }
+
+    /** The client's composite format; null (and a transportLog line) when it announced none. */
+    private ContentFormat compositeFormat(Lwm2mProfile p) {
+        ContentFormat f = CompositeFormats.announced(client.registration());
+        if (f == null) {
+            client.log("Observe strategy " + p.observeStrategy() + " needs SenML JSON or SenML CBOR, which the client"
+                    + " did not announce (" + client.registration().getSupportedContentFormats()
+                    + "): reading and observing each path on its own");
+        }
+        return f;
     }
 
     private static Set<String> union(Lwm2mProfile p) {
@@ -111,12 +124,13 @@ final class ProfileMapping {
         return groups.values();
     }
 
-    private void observe(Lwm2mProfile old, Lwm2mProfile p) {
+    /** {@code composite}: the format of composite observations, or null for one observation per path. */
+    private void observe(Lwm2mProfile old, Lwm2mProfile p, ContentFormat composite) {
         ObservationService observations = client.observations();
         Registration registration = client.registration();
         Set<Observation> current = observations.getObservations(registration);
         List<String> wanted = p.observe().stream().filter(path -> supports(path, p)).toList();
-        boolean single = !p.composite();
+        boolean single = composite == null;
         boolean compositeChanged = !old.observe().equals(p.observe()) || !old.observeStrategy().equals(p.observeStrategy());
         Set<String> observedSingle = new LinkedHashSet<>();
         boolean keepComposite = false;
@@ -157,7 +171,7 @@ final class ProfileMapping {
             return;
         }
         for (List<LwM2mPath> paths : groups(wanted, p)) {
-            client.send(new ObserveCompositeRequest(ContentFormat.SENML_CBOR, ContentFormat.SENML_CBOR, paths), r -> {
+            client.send(new ObserveCompositeRequest(composite, composite, paths), r -> {
                 if (r.isSuccess()) {
                     client.values().store(r.getContent(), System.currentTimeMillis());
                 }

@@ -32,6 +32,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.mote.common.log.RateLimitedLog;
 import tools.jackson.databind.JsonNode;
 
 import io.mote.common.error.MoteException;
@@ -66,6 +68,8 @@ import io.mote.transport.mqtt.provision.ProvisionRequests;
 public final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionListener {
 
     private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
+    /** What a client not yet authenticated causes: one line each, rate-limited. */
+    private static final RateLimitedLog refusals = new RateLimitedLog(log);
 
     private final MqttTransportServer server;
     private final TransportService transport;
@@ -262,7 +266,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         if (err != null) {
-            log.warn("MQTT client {}: authentication failed", clientId, MqttUtil.unwrap(err));
+            refusals.warn("MQTT client {}: authentication failed: {}", clientId, MqttUtil.unwrap(err));
             refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
                     : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
             return;
@@ -321,6 +325,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             log.debug("MQTT client {} taken over by a new connection", clientId);
             disconnect(MqttReasonCodes.Disconnect.SESSION_TAKEN_OVER);
         });
+    }
+
+    MqttTransportServer server() {
+        return server;
     }
 
     void serverShuttingDown() {

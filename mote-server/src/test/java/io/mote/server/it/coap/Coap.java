@@ -13,7 +13,7 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 import io.mote.server.it.TestServer;
 
 /** Californium clients for the tests, configured in code (no properties file is written). */
-final class Coap {
+public final class Coap {
 
     static final Configuration CONFIG = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS, DtlsConfig.DEFINITIONS);
 
@@ -30,21 +30,21 @@ final class Coap {
     private Coap() {
     }
 
-    static TestServer server() {
+    public static TestServer server() {
         return TestServer.shared();
     }
 
-    static String uri(String path) {
+    public static String uri(String path) {
         return "coap://127.0.0.1:" + server().coapPort() + path;
     }
 
     /** A client on an endpoint of its own (closed with the client's {@code shutdown}). */
-    static CoapClient client(String path) {
+    public static CoapClient client(String path) {
         return client(server(), path);
     }
 
     /** A client of another server than the shared one. */
-    static CoapClient client(TestServer server, String path) {
+    public static CoapClient client(TestServer server, String path) {
         CoapClient c = new CoapClient("coap://127.0.0.1:" + server.coapPort() + path);
         c.setEndpoint(new CoapEndpoint.Builder().setConfiguration(CONFIG).setInetSocketAddress(new InetSocketAddress(0)).build());
         c.setTimeout(20_000L);

@@ -11,8 +11,9 @@ import org.eclipse.leshan.core.peer.LwM2mPeer;
 import org.eclipse.leshan.core.peer.PskIdentity;
 import org.eclipse.leshan.core.peer.RpkIdentity;
 import org.eclipse.leshan.core.peer.X509Identity;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.mote.common.log.RateLimitedLog;
 
 import io.mote.common.entity.CredentialsType;
 import io.mote.transport.api.AuthenticatedDevice;
@@ -35,7 +36,7 @@ import io.mote.transport.dtls.Lwm2mClientCredentials;
  */
 public class Lwm2mPeerCheck {
 
-    private static final Logger log = LoggerFactory.getLogger(Lwm2mPeerCheck.class);
+    private static final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(Lwm2mPeerCheck.class));
 
     /** The outcome: the device, or why the client was refused. */
     public record Verdict(AuthenticatedDevice device, String reason, String detail) {

@@ -46,7 +46,8 @@ import io.mote.transport.dtls.Lwm2mCertificateVerifier;
  */
 public class Lwm2mSecurity {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Lwm2mSecurity.class);
+    private static final io.mote.common.log.RateLimitedLog log =
+            new io.mote.common.log.RateLimitedLog(org.slf4j.LoggerFactory.getLogger(Lwm2mSecurity.class));
 
     /** PSK and ECDHE-ECDSA suites: CCM_8 (constrained clients), CBC (older stacks) and GCM (Zephyr's default). */
     public static final List<CipherSuite> CIPHER_SUITES = List.of(
