@@ -262,7 +262,9 @@ public final class Lwm2mOtaLoad {
                         if (s.equals("UPDATED")) {
                             updated++;
                         } else {
-                            failed++;
+                            if (failed++ == 0) {
+                                System.out.println("first FAILED: " + admin.latest(ids.get(i), "fw_error"));
+                            }
                         }
                     }
                 }
