@@ -19,6 +19,10 @@ public final class Bench {
                         --username tenant@mote.local  --password <pw>  --mqtt-version 3|5
                         --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
                         --connect-rate 500 (connections set up per second)  --rest-parallel 16 (device creation)
+                        --clean-session true|false (false: persistent sessions)
+                      mqtt-reconnect  persistent sessions with an unacknowledged QoS 1 message each, all reconnecting
+                        --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
+                        --devices 10000  --reconnect-window 10 (s)  --connect-rate 1000  --deadline 120 (s)
                       mqtt-idle     N idle MQTT 3.1.1 connections; the server's RSS and heap before and after
                         --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
                         --connections 10000  --devices min(connections,10000)  --connect-rate 1000
@@ -53,6 +57,7 @@ public final class Bench {
             case "http-ingest" -> HttpIngestLoad.run(options);
             case "mqtt-ingest" -> MqttIngestLoad.run(options);
             case "mqtt-idle" -> MqttIdleLoad.run(options);
+            case "mqtt-reconnect" -> MqttReconnectLoad.run(options);
             case "coap-ingest" -> CoapIngestLoad.run(options);
             case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             case "lwm2m-load" -> Lwm2mLoad.run(options);

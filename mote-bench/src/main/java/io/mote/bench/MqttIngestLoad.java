@@ -46,6 +46,8 @@ final class MqttIngestLoad {
         long maxRequests = Long.parseLong(args.string("max-requests", "20000000"));
 
         int connectRate = args.integer("connect-rate", 500);
+        // false: persistent sessions (3.1.1 cleanSession=false, MQTT 5 a one-hour Session Expiry Interval).
+        boolean clean = Boolean.parseBoolean(args.string("clean-session", "true"));
         int restParallel = args.integer("rest-parallel", 16);
 
         MoteAdmin admin = new MoteAdmin(url);
@@ -65,7 +67,8 @@ final class MqttIngestLoad {
             if (version == 5) {
                 Mqtt5AsyncClient c = Mqtt5Client.builder().identifier("bench-" + i).serverHost(host).serverPort(port)
                         .buildAsync();
-                connects.add(c.connectWith().simpleAuth().username(token).applySimpleAuth().keepAlive(60).send());
+                connects.add(c.connectWith().cleanStart(true).sessionExpiryInterval(clean ? 0 : 3600).simpleAuth()
+                        .username(token).applySimpleAuth().keepAlive(60).send());
                 clients.add(new Device() {
                     public CompletableFuture<?> publish(byte[] p) {
                         return c.publishWith().topic("v1/devices/me/telemetry").qos(MqttQos.AT_LEAST_ONCE).payload(p).send();
@@ -78,7 +81,8 @@ final class MqttIngestLoad {
             } else {
                 Mqtt3AsyncClient c = Mqtt3Client.builder().identifier("bench-" + i).serverHost(host).serverPort(port)
                         .buildAsync();
-                connects.add(c.connectWith().simpleAuth().username(token).applySimpleAuth().keepAlive(60).send());
+                connects.add(c.connectWith().cleanSession(clean).simpleAuth().username(token).applySimpleAuth()
+                        .keepAlive(60).send());
                 clients.add(new Device() {
                     public CompletableFuture<?> publish(byte[] p) {
                         return c.publishWith().topic("v1/devices/me/telemetry").qos(MqttQos.AT_LEAST_ONCE).payload(p).send();
@@ -91,9 +95,10 @@ final class MqttIngestLoad {
             }
         }
         CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
-        System.out.printf("MQTT %s ingest: %d devices connected in %d ms, %d data points a publish, QoS 1, "
-                        + "%d s warm-up, %d s measured, %s:%d%n", version == 5 ? "5" : "3.1.1", devices,
-                (System.nanoTime() - connectStart) / 1_000_000, keys, warmup, duration, host, port);
+        System.out.printf("MQTT %s ingest: %d devices connected in %d ms (%s sessions), %d data points a publish, "
+                        + "QoS 1, %d s warm-up, %d s measured, %s:%d%n", version == 5 ? "5" : "3.1.1", devices,
+                (System.nanoTime() - connectStart) / 1_000_000, clean ? "clean" : "persistent", keys, warmup, duration,
+                host, port);
 
         Recorder latencies = new Recorder(3);
         LongAdder measuredOk = new LongAdder();

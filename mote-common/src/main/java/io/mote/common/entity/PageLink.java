@@ -2,15 +2,21 @@ package io.mote.common.entity;
 
 import io.mote.common.error.MoteException;
 
-/** A page request: size, number, optional text filter and sort. */
+/**
+ * A page request: size, number, optional text filter and sort. Any positive page size is accepted, as
+ * ThingsBoard does (clients ask for "everything" with 999999999); a size above {@link #MAX_PAGE_SIZE} is
+ * served as pages of that size, so one answer stays bounded in memory and page numbers, {@code totalPages}
+ * and {@code hasNext} are those of the pages actually served.
+ */
 public record PageLink(int pageSize, int page, String textSearch, String sortProperty, boolean ascending) {
 
     public static final int MAX_PAGE_SIZE = 10_000;
 
     public PageLink {
-        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw MoteException.invalid("pageSize must be between 1 and " + MAX_PAGE_SIZE);
+        if (pageSize < 1) {
+            throw MoteException.invalid("pageSize must be positive");
         }
+        pageSize = Math.min(pageSize, MAX_PAGE_SIZE);
         if (page < 0) {
             throw MoteException.invalid("page must not be negative");
         }

@@ -26,14 +26,13 @@ public final class KvJson {
 
     /**
      * Parses telemetry in its three forms: {@code {"k":v}}, {@code {"ts":..,"values":{..}}} and an
-     * array of either. Entries without a timestamp get {@code now}.
+     * array of either. Entries without a timestamp get {@code now}. An empty object, array or
+     * {@code values} yields no entries: ThingsBoard accepts them and stores nothing, and its SDKs probe
+     * a connection with {@code {}}.
      */
     public static List<TsKvEntry> parseTelemetry(JsonNode root, long now) {
         List<TsKvEntry> out = new ArrayList<>();
         if (root.isArray()) {
-            if (root.isEmpty()) {
-                throw MoteException.badRequest("Telemetry array is empty");
-            }
             for (JsonNode item : root) {
                 parseTelemetryObject(item, now, out);
             }
@@ -57,10 +56,10 @@ public final class KvJson {
                 throw MoteException.badRequest("'values' must be a JSON object");
             }
             long t = ts.longValue();
-            for (KvEntry kv : parseKvObject(values)) {
+            for (KvEntry kv : values.isEmpty() ? List.<KvEntry>of() : parseKvObject(values)) {
                 out.add(new TsKvEntry(t, kv));
             }
-        } else {
+        } else if (!node.isEmpty()) {
             for (KvEntry kv : parseKvObject(node)) {
                 out.add(new TsKvEntry(now, kv));
             }

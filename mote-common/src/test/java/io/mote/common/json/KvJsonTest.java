@@ -36,10 +36,16 @@ class KvJsonTest {
     }
 
     @Test
+    void emptyTelemetryIsNothingToStore() {
+        for (String empty : new String[] {"{}", "[]", "[{}]", "{\"ts\":5,\"values\":{}}"}) {
+            assertThat(KvJson.parseTelemetry(Json.parse(empty), 77)).as(empty).isEmpty();
+        }
+    }
+
+    @Test
     void badInputIsRefusedWithAReason() {
         assertThatThrownBy(() -> KvJson.parseTelemetry(Json.parse("{\"a\":null}"), 0))
                 .isInstanceOf(MoteException.class).hasMessageContaining("'a'");
-        assertThatThrownBy(() -> KvJson.parseTelemetry(Json.parse("[]"), 0)).isInstanceOf(MoteException.class);
         assertThatThrownBy(() -> KvJson.parseTelemetry(Json.parse("\"x\""), 0)).isInstanceOf(MoteException.class);
         assertThatThrownBy(() -> KvJson.parseTelemetry(Json.parse("{\"ts\":-1,\"values\":{\"a\":1}}"), 0))
                 .isInstanceOf(MoteException.class);

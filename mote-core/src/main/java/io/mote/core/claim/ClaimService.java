@@ -2,6 +2,7 @@ package io.mote.core.claim;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -15,10 +16,14 @@ import io.mote.common.entity.Device;
 import io.mote.common.error.MoteException;
 import io.mote.common.id.EntityId;
 import io.mote.common.id.EntityType;
+import io.mote.common.kv.AttributeKvEntry;
+import io.mote.common.kv.AttributeScope;
+import io.mote.common.kv.DataType;
 import io.mote.core.Validation;
 import io.mote.core.device.DeviceService;
 import io.mote.core.security.Access;
 import io.mote.core.security.SecurityUser;
+import io.mote.core.telemetry.AttributesService;
 import io.mote.dao.DeviceDao;
 import io.mote.dao.DeviceDao.ClaimData;
 import io.mote.transport.api.DeviceInfo;
@@ -28,21 +33,30 @@ import io.mote.transport.api.DeviceInfo;
  * a while; a customer user who presents the secret in time gets the device assigned to their customer.
  * The pending claim is stored (it survives restarts) and is tried once: a wrong secret or an expired
  * claim discards it, so secrets cannot be guessed, and the device must ask again.
+ * <p>
+ * A device whose server-scope attribute {@code claimingAllowed} is {@code true} (ThingsBoard's mode for
+ * devices sold unclaimed) may be claimed by name without any secret while it has no customer, whether or
+ * not it asked; a claim request it did make still needs its secret.
  */
 @Service
 public class ClaimService {
 
     private static final Logger log = LoggerFactory.getLogger(ClaimService.class);
 
+    /** The server-scope attribute that lets a device without a customer be claimed without a secret. */
+    public static final String CLAIMING_ALLOWED = "claimingAllowed";
+
     private final DeviceDao devices;
     private final DeviceService deviceService;
+    private final AttributesService attributes;
     private final TransactionTemplate tx;
     private final long defaultDurationMs;
 
-    public ClaimService(DeviceDao devices, DeviceService deviceService, TransactionTemplate tx,
-                        @Value("${mote.claim.duration-ms:86400000}") long defaultDurationMs) {
+    public ClaimService(DeviceDao devices, DeviceService deviceService, AttributesService attributes,
+                        TransactionTemplate tx, @Value("${mote.claim.duration-ms:86400000}") long defaultDurationMs) {
         this.devices = devices;
         this.deviceService = deviceService;
+        this.attributes = attributes;
         this.tx = tx;
         this.defaultDurationMs = defaultDurationMs;
     }
@@ -72,13 +86,15 @@ public class ClaimService {
         Access.require(user, Authority.CUSTOMER_USER);
         Device d = devices.findByName(Access.tenantOf(user), deviceName).orElseThrow(MoteException::notFound);
         String presented = secretKey == null ? "" : secretKey;
+        boolean allowedWithoutSecret = claimingAllowed(d);
         return tx.execute(s -> {
             Optional<ClaimData> claim = devices.takeClaim(d.id().id());
             if (isAssigned(d)) {
                 return new ClaimResult(null, ClaimResponse.CLAIMED);
             }
-            if (claim.isEmpty() || System.currentTimeMillis() > claim.get().expirationTime()
-                    || !sameSecret(claim.get().secretKey(), presented)) {
+            boolean secretMatches = claim.isPresent() && System.currentTimeMillis() <= claim.get().expirationTime()
+                    && sameSecret(claim.get().secretKey(), presented);
+            if (!secretMatches && !(claim.isEmpty() && allowedWithoutSecret)) {
                 return new ClaimResult(null, ClaimResponse.FAILURE);
             }
             if (!devices.assignIfUnassigned(d.id().id(), user.customerId())) {
@@ -102,6 +118,16 @@ public class ClaimService {
             // Only the customer column: the device read above may be older than the row by now.
             devices.unassign(d.id().id());
         });
+    }
+
+    /** The device's server attribute {@code claimingAllowed} is the boolean true. */
+    private boolean claimingAllowed(Device d) {
+        for (AttributeKvEntry a : attributes.find(d.id().id(), AttributeScope.SERVER_SCOPE, List.of(CLAIMING_ALLOWED))) {
+            if (a.kv().type() == DataType.BOOLEAN && Boolean.TRUE.equals(a.kv().value())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isAssigned(Device d) {

@@ -148,13 +148,21 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
         UUID entityId = entity(c, cmd);
         Set<String> keys = keys(cmd);
         unsubscribe(c, cmdId);
-        Subscription sub = new Subscription(entityId, Subscription.Kind.TIMESERIES, null, keys,
-                entries -> send(c, data(cmdId, entries)));
+        // Without a time window the subscription is to the latest values: a point stored late with an
+        // older timestamp is not the latest and is not pushed. A time-series subscription gets every point.
+        boolean series = cmd.hasNonNull("startTs") || cmd.hasNonNull("timeWindow");
+        LatestValues latest = series ? null : new LatestValues();
+        Subscription sub = new Subscription(entityId, Subscription.Kind.TIMESERIES, null, keys, entries -> {
+            List<TsKvEntry> pushed = latest == null ? entries : latest.newer(entries);
+            if (!pushed.isEmpty()) {
+                send(c, data(cmdId, pushed));
+            }
+        });
         c.subs().put(cmdId, () -> subscriptions.remove(sub));
         subscriptions.add(sub);
         List<TsKvEntry> initial;
         long now = System.currentTimeMillis();
-        if (cmd.hasNonNull("startTs") || cmd.hasNonNull("timeWindow")) {
+        if (series) {
             long startTs = cmd.hasNonNull("startTs") ? cmd.get("startTs").asLong()
                     : now - cmd.get("timeWindow").asLong();
             Set<String> history = keys != null ? keys : Set.copyOf(telemetry.keys(entityId));
@@ -162,6 +170,7 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
                     aggregation(cmd), cmd.path("limit").asInt(100), false);
         } else {
             initial = telemetry.latest(entityId, keys);
+            latest.seed(initial);
         }
         send(c, data(cmdId, initial));
     }

@@ -69,6 +69,34 @@ class ClaimTest {
     }
 
     @Test
+    void claimingAllowedLetsAnUnassignedDeviceBeClaimedByNameWithoutASecret() {
+        Fixture f = fixture();
+        // Without the attribute (or with it false) and without a claim request: nothing to claim.
+        assertClaimRefused(userClaim(f.user(), f.deviceName(), null), "FAILURE");
+        f.tenant().post("/api/plugins/telemetry/DEVICE/" + f.deviceId() + "/attributes/SERVER_SCOPE",
+                "{\"claimingAllowed\":false}").ok();
+        assertClaimRefused(userClaim(f.user(), f.deviceName(), null), "FAILURE");
+        f.tenant().post("/api/plugins/telemetry/DEVICE/" + f.deviceId() + "/attributes/SERVER_SCOPE",
+                "{\"claimingAllowed\":\"true\"}").ok();
+        assertClaimRefused(userClaim(f.user(), f.deviceName(), null), "FAILURE");
+
+        f.tenant().post("/api/plugins/telemetry/DEVICE/" + f.deviceId() + "/attributes/SERVER_SCOPE",
+                "{\"claimingAllowed\":true}").ok();
+        JsonNode result = userClaim(f.user(), f.deviceName(), null).ok();
+        assertThat(result.get("response").asString()).isEqualTo("SUCCESS");
+        assertThat(customerOf(f.tenant(), f.deviceId())).isEqualTo(f.customerId());
+        // Once it has a customer it is claimed, whatever the attribute says.
+        assertClaimRefused(userClaim(f.user(), f.deviceName(), null), "CLAIMED");
+
+        // A claim request the device did make still needs its secret.
+        f.tenant().delete("/api/customer/device/" + enc(f.deviceName()) + "/claim").ok();
+        assertThat(deviceClaim(f.token(), "{\"secretKey\":\"mine\"}").status()).isEqualTo(200);
+        assertClaimRefused(userClaim(f.user(), f.deviceName(), "wrong"), "FAILURE");
+        // The failed try discarded the request: the attribute alone lets the device be claimed again.
+        assertThat(userClaim(f.user(), f.deviceName(), null).ok().get("response").asString()).isEqualTo("SUCCESS");
+    }
+
+    @Test
     void claimAssignsTheDeviceToTheUsersCustomer() {
         Fixture f = fixture();
         assertThat(deviceClaim(f.token(), "{\"secretKey\":\"s3cret\",\"durationMs\":60000}").status()).isEqualTo(200);

@@ -210,6 +210,12 @@ class DeviceApiRestTest {
         assertError(tenant.get("/api/tenant/devices?pageSize=10&page=0&sortProperty=name;DROP"), 400, null);
         assertError(tenant.get("/api/tenant/devices?pageSize=10&page=0&sortOrder=UP"), 400, null);
         assertError(tenant.get("/api/tenant/devices?pageSize=0&page=0"), 400, null);
+        // What ThingsBoard REST clients send to list everything.
+        JsonNode everything = tenant.get("/api/tenant/devices?pageSize=999999999&page=0&sortProperty=name").ok();
+        assertThat(names(everything)).containsExactly("alpha", "bravo", "charlie", "delta", "echo");
+        assertThat(everything.get("totalPages").asInt()).isEqualTo(1);
+        assertThat(everything.get("hasNext").asBoolean()).isFalse();
+        assertThat(tenant.get("/api/tenant/devices?pageSize=999999999&page=1").ok().get("data")).isEmpty();
         assertError(tenant.get("/api/tenant/devices?pageSize=10&page=-1"), 400, null);
         assertError(tenant.get("/api/tenant/devices?pageSize=10"), 400, null);
         assertError(tenant.get("/api/tenant/devices?pageSize=ten&page=0"), 400, null);

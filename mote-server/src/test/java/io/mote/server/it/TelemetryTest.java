@@ -117,7 +117,7 @@ class TelemetryTest {
         anon.post("/api/v1/" + token + "/telemetry", "{\"keep\":1}").ok();
         assertThat(anon.post("/api/v1/" + token + "/telemetry", "{\"a\":1,").status()).isEqualTo(400);
         assertThat(anon.post("/api/v1/" + token + "/telemetry", "{\"a\":1,\"b\":null}").status()).isEqualTo(400);
-        assertThat(anon.post("/api/v1/" + token + "/telemetry", "[]").status()).isEqualTo(400);
+        assertThat(anon.post("/api/v1/" + token + "/telemetry", "[1]").status()).isEqualTo(400);
         assertThat(anon.post("/api/v1/" + token + "/telemetry", "42").status()).isEqualTo(400);
         assertThat(anon.post("/api/v1/" + token + "/telemetry", "{\"ts\":\"x\",\"values\":{\"a\":1}}").status())
                 .isEqualTo(400);

@@ -98,6 +98,48 @@ class WebSocketTest {
     }
 
     @Test
+    void latestValuesSubscriptionSkipsOlderPointsWhileTimeseriesSubscriptionGetsThem() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Api tenant = anon.newTenant();
+        String token = "wsl-" + suffix;
+        String deviceId = Api.id(tenant.createDevice("wsl-dev-" + suffix, token));
+        long now = System.currentTimeMillis();
+        Listener listener = new Listener();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(anon.base().replace("http", "ws") + "/api/ws/plugins/telemetry?token="
+                        + tenant.authToken()), listener).get(10, TimeUnit.SECONDS);
+        ws.sendText("{\"tsSubCmds\":[{\"entityType\":\"DEVICE\",\"entityId\":\"" + deviceId
+                + "\",\"scope\":\"LATEST_TELEMETRY\",\"cmdId\":1,\"keys\":\"k\"},"
+                + "{\"entityType\":\"DEVICE\",\"entityId\":\"" + deviceId
+                + "\",\"cmdId\":2,\"keys\":\"k\",\"timeWindow\":86400000,\"limit\":100}]}", true).get();
+        listener.next();
+        listener.next();
+
+        anon.post("/api/v1/" + token + "/telemetry", "{\"k\":\"new\"}").ok();
+        JsonNode a = listener.next();
+        JsonNode b = listener.next();
+        assertThat(a.get("data").get("k").get(0).get(1).asString()).isEqualTo("new");
+        assertThat(b.get("data").get("k").get(0).get(1).asString()).isEqualTo("new");
+
+        anon.post("/api/v1/" + token + "/telemetry",
+                "{\"ts\":" + (now - 3_600_000) + ",\"values\":{\"k\":\"old\"}}").ok();
+        JsonNode old = listener.next();
+        assertThat(old.get("subscriptionId").asInt()).as("only the time series subscription gets the old point")
+                .isEqualTo(2);
+        assertThat(old.get("data").get("k").get(0).get(1).asString()).isEqualTo("old");
+        assertThat(listener.messages.poll(1, TimeUnit.SECONDS)).isNull();
+        assertThat(tenant.get("/api/plugins/telemetry/DEVICE/" + deviceId + "/values/timeseries?keys=k").ok()
+                .get("k").get(0).get("value").asString()).isEqualTo("new");
+
+        // A newer point is still pushed to both.
+        anon.post("/api/v1/" + token + "/telemetry", "{\"ts\":" + (now + 60_000) + ",\"values\":{\"k\":\"newer\"}}")
+                .ok();
+        assertThat(listener.next().get("data").get("k").get(0).get(1).asString()).isEqualTo("newer");
+        assertThat(listener.next().get("data").get("k").get(0).get(1).asString()).isEqualTo("newer");
+        ws.abort();
+    }
+
+    @Test
     void foreignEntityAndBadCommandsAnswerWithErrorCodes() throws Exception {
         Api a = anon.newTenant();
         Api b = anon.newTenant();

@@ -42,10 +42,24 @@ public final class DevicePayloads {
         return root;
     }
 
-    /** A server-side RPC as devices receive it: {@code {"id":1,"method":"..","params":{..}}}. */
+    /**
+     * A server-side RPC as HTTP and CoAP devices and gateways receive it:
+     * {@code {"id":1,"method":"..","params":{..}}}.
+     */
     public static ObjectNode rpcRequest(RpcRequest request) {
         ObjectNode o = Json.object();
         o.put("id", request.id());
+        o.put("method", request.method());
+        o.set("params", Json.parse(request.params()));
+        return o;
+    }
+
+    /**
+     * A server-side RPC where the id travels in the topic ({@code v1/devices/me/rpc/request/1}), as
+     * ThingsBoard sends it to MQTT devices: {@code {"method":"..","params":{..}}}.
+     */
+    public static ObjectNode rpcRequestWithoutId(RpcRequest request) {
+        ObjectNode o = Json.object();
         o.put("method", request.method());
         o.set("params", Json.parse(request.params()));
         return o;

@@ -44,6 +44,7 @@ import io.mote.transport.lwm2m.ota.OtaSettings;
 import io.mote.transport.lwm2m.ota.OtaUpdates;
 import io.mote.transport.lwm2m.security.Lwm2mPeerCheck;
 import io.mote.transport.lwm2m.security.Lwm2mSecurity;
+import io.mote.transport.lwm2m.senml.SenmlDecoders;
 
 /**
  * The LwM2M server: Eclipse Leshan on plain CoAP and, with {@link Lwm2mSecurity}, on DTLS. A client
@@ -111,6 +112,7 @@ public class Lwm2mTransport {
         builder.setRegistrationStore(new InMemoryRegistrationStore());
         builder.setAuthorizer(new EndpointAuthorizer());
         builder.setObjectModelProvider(models);
+        builder.setDecoder(SenmlDecoders.decoder());
         builder.setClientAwakeTimeProvider(r -> {
             Lwm2mClient c = clients.get(r.getEndpoint());
             return (int) (c != null ? c.awakeTimeMs() : props.awakeTimeMs());
@@ -328,8 +330,35 @@ public class Lwm2mTransport {
 
         @Override
         public void onError(Observation observation, Registration registration, Exception error) {
-            log.debug("LwM2M notification of {} failed: {}", registration.getEndpoint(), error.toString());
+            Lwm2mClient c = client(registration);
+            if (c == null || !undecodable(error)) {
+                log.debug("LwM2M notification of {} failed: {}", registration.getEndpoint(), error.toString());
+                return;
+            }
+            // Each further notification would fail the same way: stop the observation and say why.
+            server.getObservationService().cancelObservation(observation);
+            String paths = observation instanceof CompositeObservation co ? co.getPaths().toString()
+                    : ((SingleObservation) observation).getPath().toString();
+            c.log("Notification of " + paths + " cannot be decoded (" + rootMessage(error) + "): observation cancelled");
         }
+    }
+
+    private static boolean undecodable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.leshan.core.node.codec.CodecException
+                    || t instanceof org.eclipse.leshan.core.request.exception.InvalidResponseException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     private final class Sends implements SendListener {

@@ -5,14 +5,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -38,25 +36,21 @@ import tools.jackson.databind.JsonNode;
 
 import io.mote.common.error.MoteException;
 import io.mote.common.json.Json;
-import io.mote.transport.api.AttributesUpdate;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
-import io.mote.transport.api.RpcRequest;
-import io.mote.transport.api.SessionListener;
 import io.mote.transport.api.TransportConfiguration;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.mqtt.auth.ClientCertificates;
 import io.mote.transport.mqtt.auth.ConnectAuthenticator;
-import io.mote.transport.mqtt.device.AttributeRequests;
-import io.mote.transport.mqtt.device.DeviceClaim;
-import io.mote.transport.mqtt.device.DeviceRpc;
-import io.mote.transport.mqtt.device.TelemetryAndAttributes;
 import io.mote.transport.mqtt.gateway.GatewaySessions;
 import io.mote.transport.mqtt.ota.FirmwareChunks;
 import io.mote.transport.mqtt.payload.JsonPayloadAdaptor;
 import io.mote.transport.mqtt.payload.PayloadAdaptor;
 import io.mote.transport.mqtt.payload.PayloadAdaptors;
 import io.mote.transport.mqtt.provision.ProvisionRequests;
+import io.mote.transport.mqtt.session.InFlight;
+import io.mote.transport.mqtt.session.PersistedSession;
+import io.mote.transport.mqtt.session.SessionStore;
 
 /**
  * One MQTT connection: the Netty handler that owns its state, answers CONNECT, and routes each PUBLISH,
@@ -65,7 +59,7 @@ import io.mote.transport.mqtt.provision.ProvisionRequests;
  * on the channel's event loop only; the core's futures and session callbacks hop back onto it with
  * {@code eventLoop().execute}. Nothing here blocks.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionListener {
+public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
     /** What a client not yet authenticated causes: one line each, rate-limited. */
@@ -74,8 +68,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final MqttTransportServer server;
     private final TransportService transport;
     private final PublishAcks acks = new PublishAcks(this);
-    private final Subscriptions subscriptions = new Subscriptions();
+    private Subscriptions subscriptions = new Subscriptions();
     private Channel channel;
+    private Outbound out;
 
     private boolean connectReceived;
     private boolean connected;
@@ -88,7 +83,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private DeviceSession session;
     private MqttTopics topics = MqttTopics.DEFAULT;
     private PayloadAdaptor payloads = JsonPayloadAdaptor.INSTANCE;
-    private int nextPacketId = 1;
+    /** As CONNECT asked: Clean Session (3.1.1) or Clean Start (5), and the session expiry wanted. */
+    private boolean cleanStart = true;
+    private long requestedExpiryMs;
+    /** The session this connection works in; null until CONNECT succeeds, and on provisioning connections. */
+    private PersistedSession persisted;
 
     /** Created on first use. */
     private FirmwareChunks firmware;
@@ -105,6 +104,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        // Until the session is known (and for a provisioning connection, for good) messages in flight are
+        // the connection's own.
+        out = new Outbound(channel, new InFlight(server.props().persistentSession().maxInFlight()));
     }
 
     @Override
@@ -186,6 +188,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (clientId != null) {
             server.clients.remove(clientId, this);
         }
+        if (persisted != null) {
+            server.sessions.closed(this, persisted, System.currentTimeMillis());
+        }
         super.channelInactive(ctx);
     }
 
@@ -196,8 +201,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 return;
             }
             if (cause instanceof MqttIdentifierRejectedException) {
-                refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
-                        : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+                refuse(ConnAcks.identifierRejected(v5));
                 return;
             }
         }
@@ -222,6 +226,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         String id = m.payload().clientIdentifier();
         clientIdAssigned = id == null || id.isEmpty();
         clientId = clientIdAssigned ? "mote-" + UUID.randomUUID() : id;
+        cleanStart = m.variableHeader().isCleanSession();
+        requestedExpiryMs = ConnAcks.requestedExpiryMs(m, v5);
         int keepAlive = m.variableHeader().keepAliveTimeSeconds();
         channel.pipeline().replace(MqttTransportServer.IDLE_HANDLER, MqttTransportServer.IDLE_HANDLER,
                 new IdleStateHandler(keepAlive > 0 ? keepAlive * 1500L : 0, 0, 0, TimeUnit.MILLISECONDS));
@@ -232,7 +238,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (ProvisionRequests.USER_NAME.equals(userName) || ProvisionRequests.USER_NAME.equals(id)) {
             provisioning = true;
             connected = true;
-            channel.writeAndFlush(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED));
+            channel.writeAndFlush(ConnAcks.accepted(v5, false, clientIdAssigned ? clientId : null, -1));
             return;
         }
         byte[] certificate = ClientCertificates.of(channel);
@@ -247,7 +253,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     /** The device's payload adaptor (schemas compiled here, off the event loop); null if they do not compile. */
-    private static PayloadAdaptor payloadsOf(DeviceInfo d, TransportConfiguration tc) {
+    static PayloadAdaptor payloadsOf(DeviceInfo d, TransportConfiguration tc) {
         try {
             return PayloadAdaptors.of(tc);
         } catch (MoteException e) {
@@ -267,17 +273,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         if (err != null) {
             refusals.warn("MQTT client {}: authentication failed: {}", clientId, MqttUtil.unwrap(err));
-            refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
-                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+            refuse(ConnAcks.serverUnavailable(v5));
             return;
         }
         if (c.auth().device() == null) {
             log.debug("MQTT client {} refused: {}", clientId, c.auth().failure());
-            refuse(c.auth().failure() == ConnectAuthenticator.Failure.BAD_PASSWORD
-                    ? (v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
-                            : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD)
-                    : (v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                            : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED));
+            refuse(ConnAcks.notAuthenticated(v5, c.auth().failure()));
             return;
         }
         if (c.payloads() == null) {
@@ -288,35 +289,63 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         device = c.auth().device();
         topics = c.topics();
         payloads = c.payloads();
-        session = transport.openSession(device, this);
+        session = transport.openSession(device, new DeviceListener(this));
         connected = true;
         MqttConnection previous = server.clients.put(clientId, this);
         if (previous != null && previous != this) {
             previous.takenOver();
         }
-        channel.writeAndFlush(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED));
-        log.debug("MQTT client {} connected as device {}", clientId, device.deviceName());
+        long expiry = server.sessions.grant(requestedExpiryMs);
+        SessionStore.Opened opened = server.sessions.open(this, clientId, device.deviceId(), cleanStart, expiry,
+                System.currentTimeMillis());
+        persisted = opened.session();
+        out.use(persisted.inFlight());
+        if (opened.present()) {
+            subscriptions = persisted.subscriptions();
+        }
+        channel.writeAndFlush(ConnAcks.accepted(v5, opened.present(), clientIdAssigned ? clientId : null,
+                expiry != requestedExpiryMs ? expiry : -1));
+        log.debug("MQTT client {} connected as device {}{}", clientId, device.deviceName(),
+                opened.present() ? " (session resumed)" : "");
+        if (opened.present()) {
+            resume();
+        }
     }
 
-    private MqttConnAckMessage connAck(MqttConnectReturnCode code) {
-        MqttMessageBuilders.ConnAckBuilder b = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false);
-        if (v5 && code == MqttConnectReturnCode.CONNECTION_ACCEPTED) {
-            boolean assigned = clientIdAssigned;
-            String id = clientId;
-            b.properties(p -> {
-                p.retainAvailable(false).sharedSubscriptionAvailable(false).wildcardSubscriptionAvailable(true)
-                        .topicAliasMaximum(0);
-                if (assigned) {
-                    p.assignedClientId(id);
-                }
-            });
+    /**
+     * A resumed session: its unacknowledged messages go out again first, in order; then the core is told
+     * what the device listens to, which offers whatever was queued for it meanwhile.
+     */
+    private void resume() {
+        int resent = out.resend();
+        if (resent > 0) {
+            log.debug("MQTT client {}: {} unacknowledged message(s) sent again", clientId, resent);
         }
-        return b.build();
+        if (subscriptions.attributes >= 0) {
+            session.subscribeToAttributes(true);
+        }
+        if (subscriptions.rpc >= 0) {
+            session.subscribeToRpc(true);
+        }
+        if (!subscriptions.gateway.isEmpty() && gateway() != null) {
+            subscriptions.gateway.forEach(gateway::subscribe);
+        }
+    }
+
+    /** SUBSCRIBE or UNSUBSCRIBE changed what the device listens to: a persistent session remembers it. */
+    void subscriptionsChanged() {
+        if (persisted != null) {
+            persisted.subscriptions(subscriptions);
+        }
+    }
+
+    Outbound outbound() {
+        return out;
     }
 
     private void refuse(MqttConnectReturnCode code) {
         closing = true;
-        channel.writeAndFlush(connAck(code)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(ConnAcks.refused(code)).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Another connection with the same client id connected: step aside [MQTT-3.1.4-2]. */
@@ -359,48 +388,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         Publish p = new Publish(m.variableHeader().topicName(), packetId, qos, ByteBufUtil.getBytes(m.payload()));
         try {
-            route(p);
+            PublishRouter.route(this, p);
         } catch (MoteException e) {
             acks.fail(p, e);
-        }
-    }
-
-    /** Hands a publish to the handler of its topic. */
-    private void route(Publish p) {
-        String topic = p.topic();
-        if (provisioning) {
-            if (ProvisionRequests.isRequestTopic(topic)) {
-                ProvisionRequests.request(this, p);
-            } else {
-                reject(p, MqttReasonCodes.PubAck.TOPIC_NAME_INVALID, "Only provisioning is allowed on this connection");
-            }
-        } else if (TopicFilter.matches(topics.telemetry(), topic)) {
-            TelemetryAndAttributes.telemetry(this, p);
-        } else if (TopicFilter.matches(topics.attributes(), topic)) {
-            TelemetryAndAttributes.attributes(this, p);
-        } else if (topic.startsWith(MqttTopics.ATTRIBUTES_REQUEST)) {
-            AttributeRequests.request(this, p, topic.substring(MqttTopics.ATTRIBUTES_REQUEST.length()));
-        } else if (topic.startsWith(MqttTopics.RPC_RESPONSE)) {
-            DeviceRpc.response(this, p, topic.substring(MqttTopics.RPC_RESPONSE.length()));
-        } else if (topic.startsWith(MqttTopics.RPC_REQUEST)) {
-            DeviceRpc.clientRequest(this, p, topic.substring(MqttTopics.RPC_REQUEST.length()));
-        } else if (topic.equals(MqttTopics.CLAIM)) {
-            DeviceClaim.claim(this, p);
-        } else if (FirmwareChunks.isRequestTopic(topic)) {
-            if (firmware == null) {
-                firmware = new FirmwareChunks(this);
-            }
-            firmware.request(p);
-        } else if (topic.startsWith(MqttTopics.GATEWAY)) {
-            GatewaySessions g = gateway();
-            if (g == null) {
-                reject(p, MqttReasonCodes.PubAck.NOT_AUTHORIZED,
-                        "The gateway API is for devices whose additionalInfo.gateway is true");
-            } else {
-                g.onPublish(p);
-            }
-        } else {
-            reject(p, MqttReasonCodes.PubAck.TOPIC_NAME_INVALID, "Unknown topic " + topic);
         }
     }
 
@@ -431,63 +421,26 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         publish(topic, body, qos, null);
     }
 
-    /** Publishes on the event loop; {@code written} runs once the message is on the wire. Thread-safe. */
-    public void publish(String topic, byte[] body, byte qos, Runnable written) {
+    /**
+     * Publishes on the event loop; {@code done} runs once the device acknowledged a QoS 1 message (which a
+     * persistent session sends again after a reconnect until then), or once a QoS 0 one is written.
+     * Thread-safe.
+     */
+    public void publish(String topic, byte[] body, byte qos, Runnable done) {
         if (!channel.eventLoop().inEventLoop()) {
-            channel.eventLoop().execute(() -> publish(topic, body, qos, written));
+            channel.eventLoop().execute(() -> publish(topic, body, qos, done));
             return;
         }
         if (!channel.isActive() || closing) {
             return;
         }
-        ByteBuf buf = channel.alloc().buffer(body.length).writeBytes(body);
-        MqttMessageBuilders.PublishBuilder b = MqttMessageBuilders.publish().topicName(topic)
-                .qos(MqttQoS.valueOf(qos)).retained(false).payload(buf);
-        if (qos > 0) {
-            b.messageId(nextPacketId());
-        }
-        var f = channel.writeAndFlush(b.build());
-        if (written != null) {
-            f.addListener(w -> {
-                if (w.isSuccess()) {
-                    written.run();
-                }
-            });
-        }
+        out.publish(topic, body, qos, done);
     }
 
-    private int nextPacketId() {
-        int id = nextPacketId;
-        nextPacketId = id >= 0xFFFF ? 1 : id + 1;
-        return id;
-    }
+    // ---------------------------------------------------------------- the core's changes (see DeviceListener)
 
-    // ---------------------------------------------------------------- the core's callbacks (core threads)
-
-    @Override
-    public void onAttributesUpdate(AttributesUpdate update) {
-        channel.eventLoop().execute(() -> {
-            if (subscriptions.attributes >= 0) {
-                publish(subscriptions.attributesTopic, payloads.attributesUpdate(update), subscriptions.attributes);
-            }
-        });
-    }
-
-    @Override
-    public boolean onRpcRequest(RpcRequest request) {
-        return DeviceRpc.deliver(this, request);
-    }
-
-    @Override
-    public void onDeviceUpdated(DeviceInfo updated) {
-        transport.transportConfiguration(updated).whenComplete((tc, err) -> {
-            MqttTopics t = err == null ? MqttTopics.of(tc) : null;
-            PayloadAdaptor adaptor = err == null ? payloadsOf(updated, tc) : null;
-            channel.eventLoop().execute(() -> deviceUpdated(updated, t, adaptor));
-        });
-    }
-
-    private void deviceUpdated(DeviceInfo updated, MqttTopics t, PayloadAdaptor adaptor) {
+    /** The device or its profile changed: new topics and payload adaptor (null if its schemas broke). */
+    void deviceUpdated(DeviceInfo updated, MqttTopics t, PayloadAdaptor adaptor) {
         if (t == null || !connected) {
             return;
         }
@@ -505,13 +458,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         payloads = adaptor;
     }
 
-    @Override
-    public void onSessionClosed(String reason) {
-        channel.eventLoop().execute(() -> {
-            log.debug("MQTT client {}: session closed by the server ({})", clientId, reason);
-            session = null;
-            disconnect(MqttReasonCodes.Disconnect.ADMINISTRATIVE_ACTION);
-        });
+    void sessionClosedByServer(String reason) {
+        log.debug("MQTT client {}: session closed by the server ({})", clientId, reason);
+        session = null;
+        disconnect(MqttReasonCodes.Disconnect.ADMINISTRATIVE_ACTION);
     }
 
     // ---------------------------------------------------------------- state, for the topic handlers
@@ -570,6 +520,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             gateway = new GatewaySessions(this, transport);
         }
         return gateway;
+    }
+
+    /** The connection's chunked downloads, created on first use. */
+    FirmwareChunks firmware() {
+        if (firmware == null) {
+            firmware = new FirmwareChunks(this);
+        }
+        return firmware;
     }
 
     public int maxPayloadSize() {

@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPayloadSize largest MQTT packet accepted, in bytes after the fixed header (larger → disconnect)
  * @param connectTimeout milliseconds a new connection may take to send CONNECT
  * @param ssl            the TLS listener's key, certificate and client-certificate trust
+ * @param persistentSession MQTT 3.1.1 {@code cleanSession=false} and MQTT 5 session expiry
  */
 @ConfigurationProperties("mote.transport.mqtt")
 public record MqttTransportProperties(@DefaultValue("true") boolean enabled,
@@ -21,7 +22,24 @@ public record MqttTransportProperties(@DefaultValue("true") boolean enabled,
                                       @DefaultValue("8883") int sslPort,
                                       @DefaultValue("65536") int maxPayloadSize,
                                       @DefaultValue("10000") long connectTimeout,
-                                      @DefaultValue Ssl ssl) {
+                                      @DefaultValue Ssl ssl,
+                                      @DefaultValue PersistentSession persistentSession) {
+
+    /**
+     * Sessions kept across reconnects: subscriptions, and QoS 1 messages to the device (RPC requests,
+     * shared-attribute updates, attribute responses) not yet acknowledged, sent again in order when the
+     * client reconnects with the same client id.
+     *
+     * @param enabled     keep sessions at all (off: every session is clean, Session Present is always 0)
+     * @param maxExpiry   seconds a session is kept after its connection ends at most; a 3.1.1 session
+     *                    with {@code cleanSession=false} is kept this long, an MQTT 5 one as long as its
+     *                    Session Expiry Interval asks, up to this
+     * @param maxInFlight unacknowledged QoS 1 messages kept per session; past that the oldest is given up
+     */
+    public record PersistentSession(@DefaultValue("true") boolean enabled,
+                                    @DefaultValue("86400") long maxExpiry,
+                                    @DefaultValue("100") int maxInFlight) {
+    }
 
     /**
      * TLS settings. A PEM certificate chain and key, or a PKCS#12 key store; when neither is set a

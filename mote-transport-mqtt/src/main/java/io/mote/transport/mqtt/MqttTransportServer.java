@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import io.mote.transport.api.TransportService;
+import io.mote.transport.mqtt.session.SessionStore;
 
 /**
  * The MQTT listeners: one boss thread and one worker event loop per core serve every connection, plain
@@ -49,6 +50,8 @@ public class MqttTransportServer implements SmartLifecycle {
     /** The connection currently holding each client id, for takeover. */
     final ConcurrentMap<String, MqttConnection> clients = new ConcurrentHashMap<>();
     private final ChannelGroup channels = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
+    /** Sessions kept across reconnects (cleanSession=false, MQTT 5 session expiry). */
+    final SessionStore sessions;
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
     /** Publishes handed to the core and not yet answered, drained before the connections close on stop. */
     final AtomicInteger unanswered = new AtomicInteger();
@@ -63,6 +66,13 @@ public class MqttTransportServer implements SmartLifecycle {
         this.transport = transport;
         this.props = props;
         this.dataDir = dataDir;
+        MqttTransportProperties.PersistentSession ps = props.persistentSession();
+        this.sessions = new SessionStore(ps.enabled(), ps.maxExpiry() * 1000L, ps.maxInFlight());
+    }
+
+    /** Sessions kept for clients that are not connected, and those of connected clients. */
+    public int sessionCount() {
+        return sessions.size();
     }
 
     TransportService transport() {
@@ -107,6 +117,7 @@ public class MqttTransportServer implements SmartLifecycle {
             shutdownGroups();
             throw new IllegalStateException("Could not start the MQTT transport: " + e.getMessage(), e);
         }
+        workers.scheduleAtFixedRate(() -> sessions.sweep(System.currentTimeMillis()), 10, 10, TimeUnit.SECONDS);
         running = true;
     }
 

@@ -88,6 +88,10 @@ final class PublishAcks {
 
     /** The device's PUBACK / PUBREC / PUBCOMP for what the server published. */
     void onDeviceAck(MqttMessage m) {
+        if (m.fixedHeader().messageType() == MqttMessageType.PUBACK) {
+            connection.outbound().onPubAck(((MqttMessageIdVariableHeader) m.variableHeader()).messageId());
+            return;
+        }
         if (m.fixedHeader().messageType() == MqttMessageType.PUBREC) {
             // The server never publishes at QoS 2; answer correctly anyway.
             int id = ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();

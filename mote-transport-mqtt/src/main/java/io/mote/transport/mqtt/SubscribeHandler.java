@@ -18,7 +18,9 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mote.transport.mqtt.device.ShortTopics;
 import io.mote.transport.mqtt.ota.FirmwareChunks;
+import io.mote.transport.mqtt.payload.PayloadFormat;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE: only the filters of the device API are granted (at most QoS 1); anything else
@@ -51,13 +53,28 @@ final class SubscribeHandler {
             } else if (f.equals(c.topics().attributesSubscribe()) || f.equals(MqttTopics.ATTRIBUTES)) {
                 s.attributes = q;
                 s.attributesTopic = f;
+                s.attributesFormat = PayloadFormat.PROFILE;
+                attributes = true;
+            } else if (shortFormat(f, ShortTopics.ATTRIBUTES, "") != null) {
+                s.attributes = q;
+                s.attributesTopic = f;
+                s.attributesFormat = shortFormat(f, ShortTopics.ATTRIBUTES, "");
                 attributes = true;
             } else if (f.equals(MqttTopics.RPC_REQUEST + "+") || f.equals(MqttTopics.RPC_REQUEST + "#")) {
                 s.rpc = q;
+                s.rpcTopic = MqttTopics.RPC_REQUEST;
+                s.rpcFormat = PayloadFormat.PROFILE;
                 rpc = true;
-            } else if (f.equals(MqttTopics.ATTRIBUTES_RESPONSE + "+") || f.equals(MqttTopics.ATTRIBUTES_RESPONSE + "#")) {
+            } else if (shortFormat(f, ShortTopics.RPC_REQUEST, "+") != null) {
+                s.rpc = q;
+                s.rpcTopic = f.substring(0, f.length() - 1);
+                s.rpcFormat = shortFormat(f, ShortTopics.RPC_REQUEST, "+");
+                rpc = true;
+            } else if (f.equals(MqttTopics.ATTRIBUTES_RESPONSE + "+") || f.equals(MqttTopics.ATTRIBUTES_RESPONSE + "#")
+                    || shortFormat(f, ShortTopics.ATTRIBUTES_RESPONSE, "+") != null) {
                 s.attributesResponse = q;
-            } else if (f.equals(MqttTopics.RPC_RESPONSE + "+") || f.equals(MqttTopics.RPC_RESPONSE + "#")) {
+            } else if (f.equals(MqttTopics.RPC_RESPONSE + "+") || f.equals(MqttTopics.RPC_RESPONSE + "#")
+                    || shortFormat(f, ShortTopics.RPC_RESPONSE, "+") != null) {
                 s.rpcResponse = q;
             } else if (f.startsWith(FirmwareChunks.FIRMWARE)) {
                 ok = FirmwareChunks.isResponseFilter(f, FirmwareChunks.FIRMWARE);
@@ -76,6 +93,9 @@ final class SubscribeHandler {
                     continue;
                 }
                 ok = c.gateway().subscribe(f, q);
+                if (ok) {
+                    s.gateway.put(f, q);
+                }
             } else {
                 ok = false;
             }
@@ -88,6 +108,7 @@ final class SubscribeHandler {
         c.channel().writeAndFlush(new MqttSubAckMessage(h,
                 new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(codes)));
+        c.subscriptionsChanged();
         // After the SUBACK is queued, so that updates and RPC queued while away follow it.
         if (attributes && c.session() != null) {
             c.session().subscribeToAttributes(true);
@@ -95,6 +116,28 @@ final class SubscribeHandler {
         if (rpc && c.session() != null) {
             c.session().subscribeToRpc(true);
         }
+    }
+
+    /**
+     * A short-topic filter {@code base + tail}, {@code base + "j/" + tail} or {@code base + "p/" + tail}
+     * (for the attributes topic {@code v2/a}, {@code v2/a/j}, {@code v2/a/p}): its format, else null.
+     */
+    private static PayloadFormat shortFormat(String f, String base, String tail) {
+        if (tail.isEmpty()) {
+            if (f.equals(base)) {
+                return PayloadFormat.PROFILE;
+            }
+            return f.startsWith(base + "/") && f.length() == base.length() + 2
+                    ? PayloadFormat.ofSuffix(f.substring(base.length() + 1)) : null;
+        }
+        if (!f.startsWith(base) || !f.endsWith(tail)) {
+            return null;
+        }
+        String middle = f.substring(base.length(), f.length() - tail.length());
+        if (middle.isEmpty()) {
+            return PayloadFormat.PROFILE;
+        }
+        return middle.length() == 2 && middle.charAt(1) == '/' ? PayloadFormat.ofSuffix(middle.substring(0, 1)) : null;
     }
 
     static void unsubscribe(MqttConnection c, MqttUnsubscribeMessage m) {
@@ -109,14 +152,14 @@ final class SubscribeHandler {
                 if (c.session() != null) {
                     c.session().subscribeToAttributes(false);
                 }
-            } else if (f.startsWith(MqttTopics.RPC_REQUEST)) {
+            } else if (f.startsWith(MqttTopics.RPC_REQUEST) || f.startsWith(ShortTopics.RPC_REQUEST)) {
                 s.rpc = Subscriptions.NOT_SUBSCRIBED;
                 if (c.session() != null) {
                     c.session().subscribeToRpc(false);
                 }
-            } else if (f.startsWith(MqttTopics.ATTRIBUTES_RESPONSE)) {
+            } else if (f.startsWith(MqttTopics.ATTRIBUTES_RESPONSE) || f.startsWith(ShortTopics.ATTRIBUTES_RESPONSE)) {
                 s.attributesResponse = Subscriptions.NOT_SUBSCRIBED;
-            } else if (f.startsWith(MqttTopics.RPC_RESPONSE)) {
+            } else if (f.startsWith(MqttTopics.RPC_RESPONSE) || f.startsWith(ShortTopics.RPC_RESPONSE)) {
                 s.rpcResponse = Subscriptions.NOT_SUBSCRIBED;
             } else if (f.startsWith(FirmwareChunks.FIRMWARE)) {
                 s.firmware = Subscriptions.NOT_SUBSCRIBED;
@@ -124,9 +167,11 @@ final class SubscribeHandler {
                 s.software = Subscriptions.NOT_SUBSCRIBED;
             } else if (f.startsWith(MqttTopics.GATEWAY) && c.gateway() != null) {
                 c.gateway().unsubscribe(f);
+                s.gateway.remove(f);
             }
             codes[i] = 0;
         }
+        c.subscriptionsChanged();
         MqttFixedHeader h = new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
         c.channel().writeAndFlush(new MqttUnsubAckMessage(h,
                 new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES),

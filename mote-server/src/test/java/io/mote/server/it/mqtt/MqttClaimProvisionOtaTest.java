@@ -10,12 +10,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -73,6 +80,27 @@ class MqttClaimProvisionOtaTest {
         Mqtt5BlockingClient device = MqttTestClients.v5Token(answer.get("credentialsValue").asString());
         publish(device, "v1/devices/me/telemetry", "{\"provisioned\":true}");
         device.disconnect();
+    }
+
+    @Test
+    void aProvisioningSessionIsClosedByAnythingButProvisioningAtEveryQos() throws Exception {
+        for (MqttQos qos : List.of(MqttQos.AT_MOST_ONCE, MqttQos.AT_LEAST_ONCE, MqttQos.EXACTLY_ONCE)) {
+            CompletableFuture<Throwable> cause = new CompletableFuture<>();
+            Mqtt5AsyncClient c = Mqtt5Client.builder().identifier("prov-" + UUID.randomUUID()).serverHost("127.0.0.1")
+                    .serverPort(MqttTestClients.port()).addDisconnectedListener(ctx -> cause.complete(ctx.getCause()))
+                    .buildAsync();
+            c.connectWith().simpleAuth().username("provision").applySimpleAuth().send().get(20, TimeUnit.SECONDS);
+            c.publishWith().topic("v1/devices/me/telemetry").qos(qos).payload("{\"a\":1}".getBytes()).send();
+            assertThat(cause.get(20, TimeUnit.SECONDS)).as(qos.toString())
+                    .isInstanceOfSatisfying(Mqtt5DisconnectException.class, e -> assertThat(
+                            e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5DisconnectReasonCode.TOPIC_NAME_INVALID));
+        }
+        for (MqttQos qos : List.of(MqttQos.AT_MOST_ONCE, MqttQos.AT_LEAST_ONCE)) {
+            Mqtt3BlockingClient c3 = MqttTestClients.v3("prov-" + UUID.randomUUID());
+            c3.connectWith().simpleAuth().username("provision").applySimpleAuth().send();
+            c3.toAsync().publishWith().topic("v1/devices/me/attributes").qos(qos).payload("{\"a\":1}".getBytes()).send();
+            MqttTestClients.await("closed at " + qos, () -> !c3.getState().isConnected());
+        }
     }
 
     @Test

@@ -215,7 +215,7 @@ class MqttProtocolTest {
         Api.TestDevice d = anon.newTenantWithDevice("bad");
         Mqtt5BlockingClient c = MqttTestClients.v5Token(d.token());
         assertPubAck(c, "v1/devices/me/telemetry", "{not json", Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID);
-        assertPubAck(c, "v1/devices/me/telemetry", "[]", Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID);
+        assertPubAck(c, "v1/devices/me/telemetry", "[1]", Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID);
         assertPubAck(c, "v1/devices/me/attributes", "{\"a\":null}", Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID);
         assertPubAck(c, "v1/devices/me/nonsense", "{}", Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID);
         assertPubAck(c, "v1/devices/me/rpc/response/abc", "{}", Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID);

@@ -15,6 +15,8 @@ import io.mote.transport.mqtt.MqttConnection;
 import io.mote.transport.mqtt.MqttTopics;
 import io.mote.transport.mqtt.MqttUtil;
 import io.mote.transport.mqtt.Publish;
+import io.mote.transport.mqtt.Subscriptions;
+import io.mote.transport.mqtt.payload.PayloadAdaptor;
 
 /**
  * RPC on the device topics: server-side requests published on {@code v1/devices/me/rpc/request/{id}} and
@@ -34,26 +36,41 @@ public final class DeviceRpc {
         if (!c.channel().isActive() || qos < 0) {
             return false;
         }
-        byte[] body = c.payloads().rpcRequest(request);
+        Subscriptions s = c.subscriptions();
+        byte[] body;
+        try {
+            body = s.rpcFormat().of(c.payloads()).rpcRequest(request);
+        } catch (MoteException e) {
+            log.debug("MQTT client {}: RPC {} not sent: {}", c.clientId(), request.id(), e.getMessage());
+            return false;
+        }
         DeviceInfo d = c.device();
-        c.publish(MqttTopics.RPC_REQUEST + request.id(), body, qos, () -> c.transport().acknowledgeRpc(d, request.id()));
+        c.publish(s.rpcTopic() + request.id(), body, qos, () -> c.transport().acknowledgeRpc(d, request.id()));
         return true;
     }
 
     /** {@code v1/devices/me/rpc/response/{id}}: the device's answer to server-side RPC {@code id}. */
     public static void response(MqttConnection c, Publish p, String requestId) {
+        response(c, p, requestId, c.payloads());
+    }
+
+    public static void response(MqttConnection c, Publish p, String requestId, PayloadAdaptor payloads) {
         int id = MqttUtil.intLevel(requestId, "RPC id");
-        c.complete(p, c.transport().sendRpcResponse(c.device(), id, c.payloads().rpcResponse(p.payload())));
+        c.complete(p, c.transport().sendRpcResponse(c.device(), id, payloads.rpcResponse(p.payload())));
     }
 
     /** {@code v1/devices/me/rpc/request/{id}} with {@code {"method","params"}}: client-side RPC. */
     public static void clientRequest(MqttConnection c, Publish p, String requestId) {
+        clientRequest(c, p, requestId, MqttTopics.RPC_RESPONSE + requestId);
+    }
+
+    /** A client-side request whose answer goes to {@code responseTopic}. */
+    public static void clientRequest(MqttConnection c, Publish p, String requestId, String responseTopic) {
         MqttUtil.intLevel(requestId, "request id");
         JsonNode body = Json.parse(p.payload());
         if (!body.isObject() || !body.path("method").isString()) {
             throw MoteException.badRequest("Client-side RPC must be {\"method\":..,\"params\":..}");
         }
-        String responseTopic = MqttTopics.RPC_RESPONSE + requestId;
         // Acknowledge at once: the answer may take as long as an application needs.
         c.ack(p);
         c.transport().clientRpc(c.device(), Json.write(body)).whenComplete((answer, err) -> {

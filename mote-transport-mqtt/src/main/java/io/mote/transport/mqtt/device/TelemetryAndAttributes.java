@@ -7,6 +7,7 @@ import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
 import io.mote.transport.mqtt.MqttConnection;
 import io.mote.transport.mqtt.Publish;
+import io.mote.transport.mqtt.payload.PayloadAdaptor;
 
 /**
  * {@code v1/devices/me/telemetry} and {@code v1/devices/me/attributes} (or the profile's topics): the
@@ -18,12 +19,20 @@ public final class TelemetryAndAttributes {
     }
 
     public static void telemetry(MqttConnection c, Publish p) {
-        List<TsKvEntry> entries = KvJson.parseTelemetry(c.payloads().telemetry(p.payload()), System.currentTimeMillis());
+        telemetry(c, p, c.payloads());
+    }
+
+    public static void telemetry(MqttConnection c, Publish p, PayloadAdaptor payloads) {
+        List<TsKvEntry> entries = KvJson.parseTelemetry(payloads.telemetry(p.payload()), System.currentTimeMillis());
         c.complete(p, c.transport().postTelemetry(c.device(), entries));
     }
 
     public static void attributes(MqttConnection c, Publish p) {
-        List<KvEntry> attrs = KvJson.parseKvObject(c.payloads().attributes(p.payload()));
+        attributes(c, p, c.payloads());
+    }
+
+    public static void attributes(MqttConnection c, Publish p, PayloadAdaptor payloads) {
+        List<KvEntry> attrs = KvJson.parseKvObject(payloads.attributes(p.payload()));
         c.complete(p, c.transport().postAttributes(c.device(), attrs));
     }
 }

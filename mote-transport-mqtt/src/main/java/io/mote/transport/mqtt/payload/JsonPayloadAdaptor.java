@@ -50,7 +50,7 @@ public final class JsonPayloadAdaptor implements PayloadAdaptor {
 
     @Override
     public byte[] rpcRequest(RpcRequest request) {
-        return bytes(DevicePayloads.rpcRequest(request));
+        return bytes(DevicePayloads.rpcRequestWithoutId(request));
     }
 
     static byte[] bytes(JsonNode node) {
