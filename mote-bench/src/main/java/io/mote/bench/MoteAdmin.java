@@ -137,6 +137,52 @@ final class MoteAdmin {
                 (System.nanoTime() - t0) / 1_000_000, parallel);
     }
 
+    /** Creates an OTA package of the profile and uploads its file (SHA-256); returns its id. */
+    String createPackage(String profileId, String type, String title, String version, byte[] file) {
+        ObjectNode pkg = Json.object().put("title", title).put("version", version).put("type", type);
+        pkg.putObject("deviceProfileId").put("entityType", "DEVICE_PROFILE").put("id", profileId);
+        String id = call("POST", "/api/otaPackage", Json.write(pkg)).path("id").path("id").asString();
+        String boundary = "mote-bench-" + System.nanoTime();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/otaPackage/" + id + "?checksumAlgorithm=SHA256"))
+                .timeout(Duration.ofSeconds(120)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("X-Authorization", "Bearer " + jwt)
+                .POST(HttpRequest.BodyPublishers.ofByteArrays(java.util.List.of(head, file, tail))).build();
+        try {
+            HttpResponse<String> res = client.send(r, HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() != 200) {
+                throw new IllegalStateException("upload answered " + res.statusCode() + ": " + res.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("upload failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return id;
+    }
+
+    /** Assigns the package to the profile as its firmware ({@code firmwareId}) or software. */
+    void assignToProfile(String profileId, String field, String packageId) {
+        ObjectNode profile = (ObjectNode) call("GET", "/api/deviceProfile/" + profileId, null);
+        profile.putObject(field).put("entityType", "OTA_PACKAGE").put("id", packageId);
+        call("POST", "/api/deviceProfile", Json.write(profile));
+    }
+
+    /** The latest value of a device's time series key, or "" (the device is found by name). */
+    String latest(String deviceId, String key) {
+        JsonNode t = call("GET", "/api/plugins/telemetry/DEVICE/" + deviceId + "/values/timeseries?keys=" + key, null);
+        return t.path(key).path(0).path("value").asString("");
+    }
+
+    /** The id of the tenant's device of this name. */
+    String deviceId(String name) {
+        return call("GET", "/api/tenant/devices?deviceName=" + URLEncoder.encode(name, StandardCharsets.UTF_8), null)
+                .path("id").path("id").asString();
+    }
+
     /** GET of a REST path, answered 200, as JSON. */
     JsonNode get(String path) {
         return call("GET", path, null);
