@@ -5,7 +5,8 @@
 #   stop_server                             stops it, keeping the data directory
 #   rss_mb PID                              resident set of a process, MB
 #   pg_pss_mb                               proportional set of the embedded PostgreSQL processes, MB
-# MOTE_BENCH_PORT moves the REST port, MOTE_BENCH_SERVER_OPTS passes JVM options to the server.
+# MOTE_BENCH_PORT moves the REST port, MOTE_BENCH_SERVER_OPTS passes JVM options to the server,
+# MOTE_BENCH_SERVER_JAR runs another build of the server (a before/after comparison).
 
 PORT=${MOTE_BENCH_PORT:-18080}
 PASSWORD=bench-tenant-pw
@@ -19,7 +20,7 @@ start_server() {
   local start ready
   start=$(date +%s%N)
   # shellcheck disable=SC2086
-  java ${MOTE_BENCH_SERVER_OPTS:-} -jar mote-server/target/mote-server.jar --server.port="$PORT" \
+  java ${MOTE_BENCH_SERVER_OPTS:-} -jar "${MOTE_BENCH_SERVER_JAR:-mote-server/target/mote-server.jar}" --server.port="$PORT" \
     --mote.data-dir="$DATA" --mote.tenant.password="$PASSWORD" --mote.sysadmin.password=bench-sys-pw \
     --logging.level.root=WARN "$@" >>"$LOG" 2>&1 &
   PID=$!

@@ -35,6 +35,12 @@ public final class Bench {
                         --url http://127.0.0.1:8080  --lwm2m-host 127.0.0.1  --lwm2m-port 5685
                         --username tenant@mote.local  --password <pw>  --clients 1000  --period-ms 1000
                         --registrations-per-second 200  --warmup 10  --duration 30  --server-pid <pid> (memory)
+                      fault-load    HTTP and MQTT (QoS 1) telemetry in closed loops, surviving server crashes;
+                                    writes every acknowledged data point to --acked (mote-bench/fault.sh)
+                        --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
+                        --http-devices 20  --mqtt-devices 20  --duration 40  --acked acked.txt
+                      fault-verify  acknowledged, stored and lost data points of a fault-load run
+                        --url ..  --username ..  --password ..  --acked acked.txt
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -46,6 +52,8 @@ public final class Bench {
             case "coap-ingest" -> CoapIngestLoad.run(options);
             case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             case "lwm2m-load" -> Lwm2mLoad.run(options);
+            case "fault-load" -> FaultLoad.load(options);
+            case "fault-verify" -> FaultLoad.verify(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);

@@ -122,6 +122,11 @@ final class MoteAdmin {
                 (System.nanoTime() - t0) / 1_000_000, parallel);
     }
 
+    /** GET of a REST path, answered 200, as JSON. */
+    JsonNode get(String path) {
+        return call("GET", path, null);
+    }
+
     private JsonNode call(String method, String path, String body) {
         HttpResponse<String> r = send(method, path, body);
         if (r.statusCode() != 200) {

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
+import tools.jackson.databind.JsonNode;
 
 import io.mote.common.entity.Device;
 import io.mote.common.entity.PageData;
@@ -62,6 +63,19 @@ public class DeviceDao {
 
     public List<Device> findByProfile(UUID profileId) {
         return jdbc.query("SELECT * FROM device WHERE device_profile_id = ?", MAPPER, profileId);
+    }
+
+    /** A device and its profile's data. */
+    public record DeviceWithProfileData(Device device, JsonNode profileData) {
+    }
+
+    /** Every device, of every tenant, whose profile is of the transport type, with the profile's data. */
+    public List<DeviceWithProfileData> findByTransportType(String transportType) {
+        return jdbc.query("""
+                SELECT d.*, p.profile_data AS profile_data FROM device d
+                JOIN device_profile p ON p.id = d.device_profile_id WHERE p.transport_type = ?
+                """, (rs, i) -> new DeviceWithProfileData(MAPPER.mapRow(rs, i), Rows.json(rs, "profile_data")),
+                transportType);
     }
 
     /**

@@ -27,7 +27,10 @@ import io.mote.common.kv.TsKvEntry;
 /**
  * The telemetry write path. Requests from many devices are queued and written together: one
  * transaction inserts every queued data point into {@code ts_kv} and upserts {@code ts_kv_latest}, then
- * every request in it is acknowledged. The queue is bounded in data points; when it is full a request
+ * every request in it is acknowledged. This is group commit: a writer commits as soon as it has anything
+ * (no waiting for a batch to fill), and whatever arrives while its commit is being flushed to disk goes
+ * into its next one, so a lone request is answered in about one commit's time and a busy server writes
+ * large batches, with one fsync per batch rather than per request. The queue is bounded in data points; when it is full a request
  * is refused at once ({@link MoteException#overloaded()}), so callers push back instead of data being
  * dropped.
  */

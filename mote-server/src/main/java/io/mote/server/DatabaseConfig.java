@@ -21,7 +21,6 @@ import io.mote.dao.CustomerDao;
 import io.mote.dao.DeviceCredentialsDao;
 import io.mote.dao.DeviceDao;
 import io.mote.dao.DeviceProfileDao;
-import io.mote.dao.EmbeddedDatabase;
 import io.mote.dao.KeyDictionary;
 import io.mote.dao.ResourceDao;
 import io.mote.dao.OtaPackageDao;
@@ -30,6 +29,7 @@ import io.mote.dao.TenantDao;
 import io.mote.dao.TimeseriesDao;
 import io.mote.dao.TimeseriesWriter;
 import io.mote.dao.UserDao;
+import io.mote.dao.embedded.EmbeddedDatabase;
 
 /**
  * The database: an external PostgreSQL when {@code mote.db.url} is set, otherwise an embedded one
@@ -43,11 +43,17 @@ public class DatabaseConfig {
     @Bean(destroyMethod = "close")
     public EmbeddedDatabaseHolder embeddedDatabase(@Value("${mote.db.url:}") String url,
                                                    @Value("${mote.data-dir:./data}") String dataDir,
-                                                   @Value("${mote.db.embedded-port:0}") int port) throws IOException {
+                                                   @Value("${mote.db.embedded-port:0}") int port,
+                                                   @Value("${mote.db.embedded-synchronous-commit:true}") boolean syncCommit)
+            throws IOException {
         if (!url.isBlank()) {
             return new EmbeddedDatabaseHolder(null);
         }
-        return new EmbeddedDatabaseHolder(EmbeddedDatabase.start(Path.of(dataDir), port));
+        if (!syncCommit) {
+            log.warn("mote.db.embedded-synchronous-commit=false: data acknowledged in the last moments before a "
+                    + "database or machine crash may be lost");
+        }
+        return new EmbeddedDatabaseHolder(EmbeddedDatabase.start(Path.of(dataDir), port, syncCommit));
     }
 
     @Bean(destroyMethod = "close")
@@ -59,8 +65,8 @@ public class DatabaseConfig {
         HikariConfig cfg = new HikariConfig();
         if (embedded.database() != null) {
             cfg.setJdbcUrl(embedded.database().jdbcUrl());
-            cfg.setUsername("postgres");
-            cfg.setPassword("postgres");
+            cfg.setUsername(embedded.database().username());
+            cfg.setPassword(embedded.database().password());
         } else {
             cfg.setJdbcUrl(url);
             cfg.setUsername(username.isBlank() ? null : username);

@@ -42,10 +42,12 @@ public class DeviceProfileService {
     private final TransportConfigurationValidator transportValidator;
     private final DeviceSessionRegistry sessions;
     private final OtaPackageService ota;
+    private final DeviceChangeEvents events;
 
     public DeviceProfileService(DeviceProfileDao profiles, TransactionTemplate tx,
                                 TransportConfigurationValidator transportValidator, DeviceSessionRegistry sessions,
-                                OtaPackageService ota) {
+                                OtaPackageService ota, DeviceChangeEvents events) {
+        this.events = events;
         this.sessions = sessions;
         this.ota = ota;
         this.profiles = profiles;
@@ -153,6 +155,8 @@ public class DeviceProfileService {
             sessions.profileUpdated(saved.id().id());
             // Devices without a package of their own follow the profile's.
             ota.profileSaved(old, saved);
+            // Polling transports re-read the configuration of the profile's devices.
+            events.profileSaved(saved.id().id());
         }
         return saved;
     }

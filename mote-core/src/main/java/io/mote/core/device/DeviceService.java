@@ -1,6 +1,7 @@
 package io.mote.core.device;
 
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,6 +21,7 @@ import io.mote.common.entity.DeviceCredentials;
 import io.mote.common.entity.DeviceProfile;
 import io.mote.common.entity.PageData;
 import io.mote.common.entity.PageLink;
+import io.mote.common.entity.TransportType;
 import io.mote.common.error.MoteException;
 import io.mote.common.id.EntityId;
 import io.mote.common.id.EntityType;
@@ -36,6 +38,7 @@ import io.mote.dao.DeviceProfileDao;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.OtaPackageType;
 import io.mote.transport.api.TransportConfiguration;
+import io.mote.transport.api.TransportDevice;
 
 /**
  * Devices and their credentials. Every device has exactly one set of credentials; changing them or
@@ -57,12 +60,15 @@ public class DeviceService {
     private final DeviceAuthCache authCache;
     private final TransactionTemplate tx;
     private final OtaPackageService ota;
+    private final DeviceChangeEvents events;
     private final SecureRandom random = new SecureRandom();
 
     public DeviceService(DeviceDao devices, DeviceProfileDao profileDao, DeviceProfileService profiles,
                          DeviceCredentialsDao credentials, CustomerDao customers, CredentialsValidator validator,
                          TransportConfigurationValidator transportValidator, DeviceSessionRegistry sessions,
-                         DeviceAuthCache authCache, TransactionTemplate tx, OtaPackageService ota) {
+                         DeviceAuthCache authCache, TransactionTemplate tx, OtaPackageService ota,
+                         DeviceChangeEvents events) {
+        this.events = events;
         this.devices = devices;
         this.profileDao = profileDao;
         this.profiles = profiles;
@@ -132,6 +138,7 @@ public class DeviceService {
         }
         // A new or changed firmware / software package reaches the device as shared attributes.
         ota.deviceSaved(old, result);
+        events.deviceSaved(DeviceAuthCache.info(result));
         return result;
     }
 
@@ -179,6 +186,18 @@ public class DeviceService {
                 deviceTc == null ? "{\"type\":\"DEFAULT\"}" : Json.write(deviceTc));
     }
 
+    /** Every device whose profile is of the transport type, with its transport configuration (no access check: for transports). */
+    public List<TransportDevice> devicesOfTransport(TransportType type) {
+        return devices.findByTransportType(type.name()).stream().map(row -> {
+            JsonNode profileTc = row.profileData() == null ? null : row.profileData().get("transportConfiguration");
+            JsonNode deviceTc = row.device().deviceData() == null ? null
+                    : row.device().deviceData().get("transportConfiguration");
+            return new TransportDevice(DeviceAuthCache.info(row.device()), new TransportConfiguration(
+                    profileTc == null ? "{\"type\":\"DEFAULT\"}" : Json.write(profileTc),
+                    deviceTc == null ? "{\"type\":\"DEFAULT\"}" : Json.write(deviceTc)));
+        }).toList();
+    }
+
     private DeviceProfile resolveProfile(UUID tenantId, Device d) {
         if (d.deviceProfileId() != null) {
             DeviceProfile p = profileDao.find(d.deviceProfileId().id())
@@ -210,13 +229,32 @@ public class DeviceService {
     public Device get(SecurityUser user, UUID id) {
         Device d = devices.find(id).orElseThrow(MoteException::notFound);
         Access.checkOwner(user, d.tenantId(), d.customerId());
-        return d;
+        return forReader(user, d);
     }
 
     public Device getByName(SecurityUser user, String name) {
         Device d = devices.findByName(Access.tenantOf(user), name).orElseThrow(MoteException::notFound);
         Access.checkOwner(user, d.tenantId(), d.customerId());
-        return d;
+        return forReader(user, d);
+    }
+
+    /**
+     * The device as the user may read it: a customer user does not see transport secrets (an SNMP
+     * community, v3 passphrases), as it does not see the device's credentials.
+     */
+    private static Device forReader(SecurityUser user, Device d) {
+        if (!user.isCustomerUser() || d.deviceData() == null || !d.deviceData().has("transportConfiguration")) {
+            return d;
+        }
+        JsonNode tc = d.deviceData().get("transportConfiguration");
+        JsonNode hidden = SnmpConfigurationValidator.withoutSecrets(tc);
+        if (hidden == tc) {
+            return d;
+        }
+        ObjectNode data = (ObjectNode) d.deviceData().deepCopy();
+        data.set("transportConfiguration", hidden);
+        return new Device(d.id(), d.createdTime(), d.tenantId(), d.customerId(), d.name(), d.type(), d.label(),
+                d.deviceProfileId(), data, d.firmwareId(), d.softwareId(), d.additionalInfo());
     }
 
     public PageData<Device> tenantDevices(SecurityUser user, String type, PageLink link) {
@@ -230,7 +268,11 @@ public class DeviceService {
         if (user.isCustomerUser() && !customerId.equals(user.customerId())) {
             throw MoteException.notFound();
         }
-        return devices.page(c.tenantId().id(), customerId, type, link);
+        PageData<Device> page = devices.page(c.tenantId().id(), customerId, type, link);
+        if (!user.isCustomerUser()) {
+            return page;
+        }
+        return page.map(d -> forReader(user, d));
     }
 
     public void delete(SecurityUser user, UUID id) {
@@ -242,6 +284,7 @@ public class DeviceService {
             authCache.invalidate(credentialsId);
         }
         sessions.deviceDeleted(id);
+        events.deviceDeleted(id);
     }
 
     public Device assignToCustomer(SecurityUser user, UUID customerId, UUID deviceId) {
@@ -328,6 +371,7 @@ public class DeviceService {
             authCache.invalidate(saved.credentialsId());
             // A new device of a profile with an update package is told about it, as any created device is.
             ota.deviceSaved(null, d);
+            events.deviceSaved(DeviceAuthCache.info(d));
         });
         return saved;
     }

@@ -23,7 +23,8 @@ public class TransportConfigurationValidator {
     private final Map<TransportType, Consumer<JsonNode>> profileChecks = Map.of(
             TransportType.DEFAULT, tc -> { },
             TransportType.MQTT, TransportConfigurationValidator::validateMqtt,
-            TransportType.COAP, TransportConfigurationValidator::validateCoap);
+            TransportType.COAP, TransportConfigurationValidator::validateCoap,
+            TransportType.SNMP, SnmpConfigurationValidator::validateProfile);
 
     /** An MQTT profile's payload type (see {@link #validatePayloadType}). */
     private static void validateMqtt(JsonNode tc) {
@@ -107,6 +108,9 @@ public class TransportConfigurationValidator {
         if (!type.equals(profileType.name())) {
             throw MoteException.invalid("deviceData.transportConfiguration.type '" + type
                     + "' does not match the device profile's transport type " + profileType);
+        }
+        if (profileType == TransportType.SNMP) {
+            SnmpConfigurationValidator.validateDevice(deviceTransportConfiguration);
         }
     }
 }

@@ -12,12 +12,14 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
 import io.mote.common.entity.CredentialsType;
+import io.mote.common.entity.TransportType;
 import io.mote.common.id.EntityType;
 import io.mote.common.kv.AttributeScope;
 import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
 import io.mote.core.claim.ClaimService;
 import io.mote.core.device.DeviceAuthCache;
+import io.mote.core.device.DeviceChangeEvents;
 import io.mote.core.device.DeviceService;
 import io.mote.core.ota.OtaPackageService;
 import io.mote.core.provision.ProvisionService;
@@ -28,6 +30,7 @@ import io.mote.core.telemetry.AttributesService;
 import io.mote.core.telemetry.TelemetryService;
 import io.mote.transport.api.AuthenticatedDevice;
 import io.mote.transport.api.DeviceAttributes;
+import io.mote.transport.api.DeviceChangeListener;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
 import io.mote.transport.api.Lwm2mModel;
@@ -36,6 +39,7 @@ import io.mote.transport.api.OtaPackageType;
 import io.mote.transport.api.ProvisionResult;
 import io.mote.transport.api.SessionListener;
 import io.mote.transport.api.TransportConfiguration;
+import io.mote.transport.api.TransportDevice;
 import io.mote.transport.api.TransportService;
 
 /**
@@ -57,12 +61,14 @@ public class DefaultTransportService implements TransportService {
     private final DeviceService devices;
     private final ResourceService resources;
     private final DeviceStateService state;
+    private final DeviceChangeEvents changes;
 
     public DefaultTransportService(DeviceAuthCache auth, TelemetryService telemetry, AttributesService attributes,
                                    DeviceSessionRegistry sessions, @Qualifier("coreExecutor") ExecutorService executor,
                                    RpcService rpc, ClaimService claims, ProvisionService provisioning,
                                    OtaPackageService ota, DeviceService devices, ResourceService resources,
-                                   DeviceStateService state) {
+                                   DeviceStateService state, DeviceChangeEvents changes) {
+        this.changes = changes;
         this.state = state;
         this.resources = resources;
         this.devices = devices;
@@ -128,6 +134,11 @@ public class DefaultTransportService implements TransportService {
     }
 
     @Override
+    public void reportUnreachable(DeviceInfo device) {
+        state.onUnreachable(device.deviceId());
+    }
+
+    @Override
     public DeviceSession openSession(DeviceInfo device, SessionListener listener) {
         return sessions.open(device, listener);
     }
@@ -168,6 +179,16 @@ public class DefaultTransportService implements TransportService {
     @Override
     public CompletableFuture<byte[]> otaData(UUID packageId, long offset, int length) {
         return CompletableFuture.supplyAsync(() -> ota.data(packageId, offset, length), executor);
+    }
+
+    @Override
+    public CompletableFuture<List<TransportDevice>> devicesOfTransport(TransportType type) {
+        return CompletableFuture.supplyAsync(() -> devices.devicesOfTransport(type), executor);
+    }
+
+    @Override
+    public void onDeviceChanges(DeviceChangeListener listener) {
+        changes.add(listener);
     }
 
     @Override

@@ -144,6 +144,20 @@ public class DeviceStateService implements DeviceSessionRegistry.ConnectionListe
         write(deviceId, List.of(KvEntry.ofLong(LAST_DISCONNECT_TIME, System.currentTimeMillis())));
     }
 
+    /**
+     * The transport knows the device is unreachable now (an SNMP agent that no longer answers): it turns
+     * inactive at once instead of after its inactivity timeout.
+     */
+    public void onUnreachable(UUID deviceId) {
+        State s = states.get(deviceId);
+        if (s == null || !s.active || deleted.containsKey(deviceId)) {
+            return;
+        }
+        s.active = false;
+        write(deviceId, List.of(KvEntry.ofBoolean(ACTIVE, false),
+                KvEntry.ofLong(INACTIVITY_ALARM_TIME, System.currentTimeMillis())));
+    }
+
     @Override
     public void deleted(UUID deviceId) {
         states.remove(deviceId);

@@ -45,7 +45,7 @@ public final class Api {
     private final String base;
     private String authHeader;
 
-    Api(String base) {
+    public Api(String base) {
         this.base = base;
     }
 

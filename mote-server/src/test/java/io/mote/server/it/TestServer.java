@@ -69,6 +69,8 @@ public final class TestServer implements AutoCloseable {
                 "--mote.transport.lwm2m.dtls.stale-connection-threshold=10m",
                 "--mote.transport.coap.port=0",
                 "--mote.transport.coap.dtls-port=0",
+                "--mote.transport.snmp.trap-port=0",
+                "--mote.transport.snmp.bind-address=127.0.0.1",
                 "--mote.data-dir=" + dataDir.toAbsolutePath(),
                 "--mote.sysadmin.password=" + SYSADMIN_PASSWORD,
                 "--mote.tenant.password=" + TENANT_PASSWORD,
@@ -103,6 +105,16 @@ public final class TestServer implements AutoCloseable {
     /** The bound MQTT-over-TLS port. */
     public int mqttSslPort() {
         return bean(MqttTransportServer.class).sslPort();
+    }
+
+    /** The SNMP trap listener's bound UDP port. */
+    public int snmpTrapPort() {
+        return bean(io.mote.transport.snmp.SnmpTransport.class).trapPort();
+    }
+
+    /** The SNMP transport itself (its counters). */
+    public io.mote.transport.snmp.SnmpTransport snmp() {
+        return bean(io.mote.transport.snmp.SnmpTransport.class);
     }
 
     /** The LwM2M server's bound UDP port. */

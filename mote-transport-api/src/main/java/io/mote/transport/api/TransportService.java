@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import io.mote.common.entity.CredentialsType;
+import io.mote.common.entity.TransportType;
 import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
 
@@ -62,6 +63,13 @@ public interface TransportService {
     default void reportActivity(DeviceInfo device) {
     }
 
+    /**
+     * The transport reached out to the device and it did not answer (an SNMP poll timed out after its
+     * retries): the device turns inactive now rather than after its inactivity timeout.
+     */
+    default void reportUnreachable(DeviceInfo device) {
+    }
+
     /** Registers a live session so the core can reach the device through the listener. */
     DeviceSession openSession(DeviceInfo device, SessionListener listener);
 
@@ -111,5 +119,19 @@ public interface TransportService {
      * {@code 13814000-1dd2-11b2-8080-808080808080}: the system models, so every tenant's).
      */
     default void onLwm2mModelsChanged(Consumer<UUID> listener) {
+    }
+
+    // ---- transports that reach out to their devices ----
+
+    /**
+     * Every device, of every tenant, whose profile is of the given transport type, with its transport
+     * configuration: what a polling transport (SNMP) loads when it starts.
+     */
+    default CompletableFuture<List<TransportDevice>> devicesOfTransport(TransportType type) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** Registers a listener told of every saved or deleted device and every saved profile. */
+    default void onDeviceChanges(DeviceChangeListener listener) {
     }
 }

@@ -327,6 +327,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         });
     }
 
+    MqttTransportServer server() {
+        return server;
+    }
+
     void serverShuttingDown() {
         channel.eventLoop().execute(() -> disconnect(MqttReasonCodes.Disconnect.SERVER_SHUTTING_DOWN));
     }

@@ -2,9 +2,12 @@ package io.mote.transport.mqtt;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -46,6 +49,9 @@ public class MqttTransportServer implements SmartLifecycle {
     /** The connection currently holding each client id, for takeover. */
     final ConcurrentMap<String, MqttConnection> clients = new ConcurrentHashMap<>();
     private final ChannelGroup channels = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    /** Publishes handed to the core and not yet answered, drained before the connections close on stop. */
+    final AtomicInteger unanswered = new AtomicInteger();
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -130,7 +136,7 @@ public class MqttTransportServer implements SmartLifecycle {
         InetSocketAddress address = props.bindAddress().isBlank()
                 ? new InetSocketAddress(wanted) : new InetSocketAddress(props.bindAddress(), wanted);
         Channel server = b.bind(address).sync().channel();
-        channels.add(server);
+        listeners.add(server);
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -140,6 +146,24 @@ public class MqttTransportServer implements SmartLifecycle {
             return;
         }
         running = false;
+        // Stop accepting and reading, answer what the core is still storing, then close: a device gets
+        // the PUBACK of everything stored, and sends again what was not.
+        for (Channel l : listeners) {
+            l.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        listeners.clear();
+        for (Channel ch : channels) {
+            ch.config().setAutoRead(false);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (unanswered.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         for (Channel ch : channels) {
             MqttConnection c = ch.pipeline().get(MqttConnection.class);
             if (c != null) {

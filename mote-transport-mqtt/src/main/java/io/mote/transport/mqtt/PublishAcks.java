@@ -3,6 +3,7 @@ package io.mote.transport.mqtt;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -49,12 +50,15 @@ final class PublishAcks {
 
     /** Acknowledges when the core's future completes; a failure is refused as the class comment says. */
     void complete(Publish p, CompletableFuture<?> f) {
+        AtomicInteger unanswered = connection.server().unanswered;
+        unanswered.incrementAndGet();
         f.whenComplete((v, err) -> {
             if (err == null) {
                 ack(p);
             } else {
                 channel().eventLoop().execute(() -> fail(p, MqttUtil.unwrap(err)));
             }
+            unanswered.decrementAndGet();
         });
     }
 

@@ -126,7 +126,7 @@ class Lwm2mMappingTest extends Lwm2mTestBase {
         awaitTelemetry("batteryLevel", "75");
         rpc("Read", "{\"id\":\"/3/0/9\"}");
         String history = timeseries("transportLog") + "&startTs=0&endTs=" + (System.currentTimeMillis() + 60_000) + "&limit=100";
-        JsonNode log = await(history, t -> t.path("transportLog").toString().contains("RPC"));
+        JsonNode log = await(history, t -> t.path("transportLog").toString().contains("RPC Read"));
         assertThat(log.toString()).contains("Registered: endpoint " + endpoint).contains("Observe /3/0/9")
                 .contains("Read /3/0/9 → CONTENT").contains("RPC Read");
         client.close();

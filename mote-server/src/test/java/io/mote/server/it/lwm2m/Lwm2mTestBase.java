@@ -85,6 +85,13 @@ abstract class Lwm2mTestBase {
         await(timeseries(key), t -> t.path(key).path(0).path("value").asString("").equals(value));
     }
 
+    /** The device's transportLog lines, oldest last, once one of them contains {@code text}. */
+    protected String awaitLog(String text) throws InterruptedException {
+        String history = timeseries("transportLog") + "&startTs=0&endTs=" + (System.currentTimeMillis() + 600_000)
+                + "&limit=1000";
+        return await(history, t -> t.path("transportLog").toString().contains(text)).path("transportLog").toString();
+    }
+
     protected JsonNode rpc(String method, String params) {
         String body = "{\"method\":\"" + method + "\",\"params\":" + params + ",\"timeout\":20000}";
         return tenant.post("/api/rpc/twoway/" + deviceId, body).ok();

@@ -134,6 +134,12 @@ public final class TestClient implements AutoCloseable {
      * version ({@code lwm2m=...}) instead of the client's own 1.1.
      */
     TestClient(String endpoint, int port, boolean queueMode, ContentFormat format, String announcedVersion) {
+        this(endpoint, port, queueMode, format, announcedVersion, b -> { });
+    }
+
+    /** As above, {@code customize} applied to the client builder last (e.g. {@link #onlyFormats}). */
+    TestClient(String endpoint, int port, boolean queueMode, ContentFormat format, String announcedVersion,
+               java.util.function.Consumer<LeshanClientBuilder> customize) {
         ObjectsInitializer init = new ObjectsInitializer(new StaticModel(MODELS));
         init.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://127.0.0.1:" + port, 123));
         init.setInstancesForObject(LwM2mId.SERVER, queueMode
@@ -153,6 +159,7 @@ public final class TestClient implements AutoCloseable {
         b.setDataSenders(new ManualDataSender());
         b.setEndpointsProviders(announcedVersion != null ? new AnnouncedVersionEndpoints(announcedVersion)
                 : new org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider());
+        customize.accept(b);
         client = b.build();
         client.addObserver(new LwM2mClientObserverAdapter() {
             @Override
@@ -179,6 +186,27 @@ public final class TestClient implements AutoCloseable {
         client.start();
     }
 
+    /**
+     * A client that encodes and decodes only {@code formats} (and so announces only them at registration,
+     * {@code </>;ct=...}), as a constrained C client does.
+     */
+    static java.util.function.Consumer<LeshanClientBuilder> onlyFormats(ContentFormat... formats) {
+        java.util.Set<ContentFormat> keep = java.util.Set.of(formats);
+        return b -> {
+            var decoders = new java.util.HashMap<>(org.eclipse.leshan.core.node.codec.DefaultLwM2mDecoder.getDefaultNodeDecoders(false));
+            decoders.keySet().retainAll(keep);
+            var paths = new java.util.HashMap<>(org.eclipse.leshan.core.node.codec.DefaultLwM2mDecoder.getDefaultPathDecoder());
+            paths.keySet().retainAll(keep);
+            var encoders = new java.util.HashMap<>(org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder.getDefaultNodeEncoders(false));
+            encoders.keySet().retainAll(keep);
+            var pathEncoders = new java.util.HashMap<>(org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder.getDefaultPathEncoder());
+            pathEncoders.keySet().retainAll(keep);
+            b.setDecoder(new org.eclipse.leshan.core.node.codec.DefaultLwM2mDecoder(decoders, paths));
+            b.setEncoder(new org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder(encoders, pathEncoders,
+                    new org.eclipse.leshan.core.node.codec.LwM2mValueChecker()));
+        };
+    }
+
     /** Sends the current values of {@code paths} with LwM2M 1.1 Send. */
     void send(ContentFormat format, String... paths) throws Exception {
         LwM2mServer server = client.getRegisteredServers().values().iterator().next();
@@ -198,6 +226,8 @@ public final class TestClient implements AutoCloseable {
         return app(id).read(LwM2mServer.SYSTEM, resourceId).getContent();
     }
 
+    /** With an announced version: the endpoints, which record the requests the client received. */
+    AnnouncedVersionEndpoints announced;
     final java.util.concurrent.atomic.AtomicInteger bootstraps = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger registrations = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger updates = new java.util.concurrent.atomic.AtomicInteger();
@@ -216,6 +246,16 @@ public final class TestClient implements AutoCloseable {
     TestClient(String endpoint, Security security, Server server,
                java.util.function.Consumer<org.eclipse.californium.elements.config.Configuration> config,
                java.util.function.UnaryOperator<List<LwM2mObjectEnabler>> objects) {
+        this(endpoint, security, server, config, objects, null);
+    }
+
+    /**
+     * As above; with {@code announcedVersion} the client announces that LwM2M version in Register, Update and
+     * its Bootstrap-Discover answer (as a 1.1 or 1.2 C client does) instead of Leshan's own.
+     */
+    TestClient(String endpoint, Security security, Server server,
+               java.util.function.Consumer<org.eclipse.californium.elements.config.Configuration> config,
+               java.util.function.UnaryOperator<List<LwM2mObjectEnabler>> objects, String announcedVersion) {
         ObjectsInitializer init = new ObjectsInitializer(new StaticModel(MODELS));
         init.setInstancesForObject(LwM2mId.SECURITY, security);
         if (server != null) {
@@ -235,7 +275,8 @@ public final class TestClient implements AutoCloseable {
             config.accept(c);
         }
         endpoints.setConfiguration(c);
-        b.setEndpointsProviders(endpoints.build());
+        announced = announcedVersion != null ? new AnnouncedVersionEndpoints(announcedVersion, endpoints) : null;
+        b.setEndpointsProviders(announced != null ? announced : endpoints.build());
         client = b.build();
         client.addObserver(new LwM2mClientObserverAdapter() {
             @Override
@@ -288,9 +329,23 @@ public final class TestClient implements AutoCloseable {
     /** Californium endpoints whose Register and Update requests announce another LwM2M version. */
     static final class AnnouncedVersionEndpoints extends org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider {
         private final String version;
+        /** Requests the client received, as "GET /1". */
+        final java.util.Queue<String> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         AnnouncedVersionEndpoints(String version) {
             this.version = version;
+        }
+
+        AnnouncedVersionEndpoints(String version,
+                                  org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider.Builder builder) {
+            super(withDefaults(builder));
+            this.version = version;
+        }
+
+        private static org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider.Builder withDefaults(
+                org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider.Builder builder) {
+            builder.build(); // fills in the builder's defaults, as the provider's own constructor expects
+            return builder;
         }
 
         @Override
@@ -304,6 +359,20 @@ public final class TestClient implements AutoCloseable {
                     String q = request.getOptions().getUriQueryString();
                     if (q != null && q.contains("lwm2m=1.1")) {
                         request.getOptions().setUriQuery(q.replace("lwm2m=1.1", "lwm2m=" + version));
+                    }
+                }
+
+                @Override
+                public void receiveRequest(org.eclipse.californium.core.coap.Request request) {
+                    received.add(request.getCode() + " /" + request.getOptions().getUriPathString());
+                }
+
+                @Override
+                public void sendResponse(org.eclipse.californium.core.coap.Response response) {
+                    // Leshan's client answers Bootstrap-Discover with lwm2m=1.0 whatever it speaks.
+                    String payload = response.getPayloadString();
+                    if (response.getOptions().getContentFormat() == 40 && payload.startsWith("</>;lwm2m=")) {
+                        response.setPayload(payload.replaceFirst("^</>;lwm2m=\"?1\\.0\"?", "</>;lwm2m=" + version));
                     }
                 }
             }));

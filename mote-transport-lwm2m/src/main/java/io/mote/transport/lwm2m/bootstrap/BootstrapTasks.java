@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.leshan.core.link.Link;
 import org.eclipse.leshan.core.link.lwm2m.LwM2mLink;
@@ -32,6 +33,8 @@ final class BootstrapTasks implements BootstrapTaskProvider {
     static final String CONFIG = "bootstrapConfig";
 
     private final Map<String, BootstrapConfig> configs;
+    /** The Discover answer of each session that went on to a Bootstrap-Read, by configuration key. */
+    private final Map<String, LwM2mLink[]> discovered = new ConcurrentHashMap<>();
 
     /** {@code configs}: each session's configuration, under the key its application data holds as {@link #CONFIG}. */
     BootstrapTasks(Map<String, BootstrapConfig> configs) {
@@ -52,15 +55,24 @@ final class BootstrapTasks implements BootstrapTaskProvider {
             tasks.last = false;
             return tasks;
         }
-        BootstrapDiscoverResponse discover = (BootstrapDiscoverResponse) previous.get(0);
-        LwM2mLink[] links = discover.getObjectLinks();
-        if (previous.size() == 1 && readSupported(links)) {
-            tasks.requestsToSend = new ArrayList<>(List.of(new BootstrapReadRequest(1)));
-            tasks.last = false;
-            return tasks;
-        }
-        if (previous.size() > 1) {
-            log.debug("Bootstrap-Read of /1 from '{}': {}", session.getEndpoint(), previous.get(1));
+        // Leshan hands over the answers to the previous batch only: after a Bootstrap-Read that is the Read's
+        // answer, so the Discover answer is kept until the configuration is written.
+        LwM2mResponse last = previous.get(0);
+        LwM2mLink[] links;
+        if (last instanceof BootstrapDiscoverResponse discover) {
+            links = discover.isSuccess() && discover.getObjectLinks() != null ? discover.getObjectLinks() : new LwM2mLink[0];
+            if (readSupported(links)) {
+                discovered.put(key, links);
+                tasks.requestsToSend = new ArrayList<>(List.of(new BootstrapReadRequest(1)));
+                tasks.last = false;
+                return tasks;
+            }
+        } else {
+            log.debug("Bootstrap-Read of /1 from '{}': {}", session.getEndpoint(), last);
+            links = discovered.remove(key);
+            if (links == null) {
+                links = new LwM2mLink[0];
+            }
         }
         Integer bootstrapInstance = bootstrapInstance(links);
         tasks.requestsToSend = bootstrapInstance == null
@@ -68,6 +80,11 @@ final class BootstrapTasks implements BootstrapTaskProvider {
                 : BootstrapUtil.toRequests(config, session.getContentFormat(), bootstrapInstance);
         tasks.last = true;
         return tasks;
+    }
+
+    /** Drops what a session that ended or failed left. */
+    void forget(String key) {
+        discovered.remove(key);
     }
 
     /** LwM2M 1.1 introduced Bootstrap-Read; the root link of the Discover answer carries the version. */

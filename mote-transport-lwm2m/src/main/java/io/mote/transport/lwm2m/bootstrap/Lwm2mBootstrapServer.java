@@ -60,6 +60,7 @@ public class Lwm2mBootstrapServer {
     private final DeviceBootstrapConfigs configs;
     private final Map<String, BootstrapConfig> sessions = new ConcurrentHashMap<>();
     private LeshanBootstrapServer server;
+    private BootstrapTasks tasks;
 
     public Lwm2mBootstrapServer(TransportService transport, Settings settings, Lwm2mSecurity security,
                                 Lwm2mServerInfo info) {
@@ -82,7 +83,8 @@ public class Lwm2mBootstrapServer {
         LeshanBootstrapServerBuilder builder = new LeshanBootstrapServerBuilder();
         builder.setEndpointsProviders(endpoints.build());
         builder.setSecurityStore(Lwm2mSecurity.bootstrapSecurityStore());
-        builder.setSessionManager(new Sessions(new BootstrapTasks(sessions), new DeviceAuthorizer()));
+        tasks = new BootstrapTasks(sessions);
+        builder.setSessionManager(new Sessions(tasks, new DeviceAuthorizer()));
         server = builder.build();
         server.addListener(new Outcomes());
         server.start();
@@ -166,6 +168,7 @@ public class Lwm2mBootstrapServer {
             String key = session.getApplicationData() == null ? null : session.getApplicationData().get(BootstrapTasks.CONFIG);
             if (key != null) {
                 sessions.remove(key);
+                tasks.forget(key);
             }
         }
     }

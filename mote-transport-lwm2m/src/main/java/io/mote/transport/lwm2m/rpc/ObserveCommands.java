@@ -30,7 +30,8 @@ final class ObserveCommands {
     static void observeComposite(RpcCall c) {
         List<String> paths = c.paths().targets(c.params());
         List<LwM2mPath> lp = paths.stream().map(LwM2mPath::new).toList();
-        c.device().send(new ObserveCompositeRequest(ContentFormat.SENML_CBOR, ContentFormat.SENML_CBOR, lp),
+        ContentFormat format = CompositeFormats.of(c.params(), c.device().registration());
+        c.device().send(new ObserveCompositeRequest(format, format, lp),
                 r -> c.replyValue(r, r.isSuccess() ? Values.compositeText(paths, r.getContent()) : null), c.failed());
     }
 

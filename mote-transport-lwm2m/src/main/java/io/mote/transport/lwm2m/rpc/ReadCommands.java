@@ -19,7 +19,8 @@ final class ReadCommands {
 
     static void readComposite(RpcCall c) {
         List<String> paths = c.paths().targets(c.params());
-        c.device().send(new ReadCompositeRequest(ContentFormat.SENML_CBOR, ContentFormat.SENML_CBOR, paths),
+        ContentFormat format = CompositeFormats.of(c.params(), c.device().registration());
+        c.device().send(new ReadCompositeRequest(format, format, paths),
                 r -> c.replyValue(r, r.isSuccess() ? Values.compositeText(paths, r.getContent()) : null), c.failed());
     }
 }

@@ -65,7 +65,8 @@ public final class WriteCommands {
             values.put(path, Values.writeNode(model, path, e.getValue()));
         }
         Paths.disjoint(paths);
-        c.device().send(new WriteCompositeRequest(ContentFormat.SENML_CBOR, values, null), c::replyCode, c.failed());
+        ContentFormat format = CompositeFormats.of(c.params(), c.device().registration());
+        c.device().send(new WriteCompositeRequest(format, values, null), c::replyCode, c.failed());
     }
 
     /** {@code {"id","attributes":{"pmin":10,"pmax":120}}}: only notification attributes. */

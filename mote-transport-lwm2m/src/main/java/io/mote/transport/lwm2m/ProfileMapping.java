@@ -1,0 +1,178 @@
+package io.mote.transport.lwm2m;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.eclipse.leshan.core.node.LwM2mPath;
+import org.eclipse.leshan.core.observation.CompositeObservation;
+import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.core.observation.SingleObservation;
+import org.eclipse.leshan.core.request.ContentFormat;
+import org.eclipse.leshan.core.request.ObserveCompositeRequest;
+import org.eclipse.leshan.core.request.ObserveRequest;
+import org.eclipse.leshan.core.request.ReadCompositeRequest;
+import org.eclipse.leshan.core.request.ReadRequest;
+import org.eclipse.leshan.core.request.WriteAttributesRequest;
+import org.eclipse.leshan.core.response.ObserveResponse;
+import org.eclipse.leshan.core.response.ReadCompositeResponse;
+import org.eclipse.leshan.core.response.ReadResponse;
+import org.eclipse.leshan.server.observation.ObservationService;
+import org.eclipse.leshan.server.registration.Registration;
+import tools.jackson.databind.JsonNode;
+
+import io.mote.transport.lwm2m.rpc.CompositeFormats;
+import io.mote.transport.lwm2m.rpc.WriteCommands;
+
+/**
+ * Applying a profile to a registered client: the initial reads of mapped resources, the notification
+ * attributes, and the observations per the observe strategy (SINGLE, COMPOSITE_ALL, COMPOSITE_BY_OBJECT).
+ */
+final class ProfileMapping {
+
+    private final Lwm2mClient client;
+
+    ProfileMapping(Lwm2mClient client) {
+        this.client = client;
+    }
+
+    /** True when the client announced the path's object in the version the profile names. */
+    boolean supports(String path, Lwm2mProfile p) {
+        LwM2mPath lp = new LwM2mPath(path);
+        var version = client.registration().getSupportedVersion(lp.getObjectId());
+        if (version == null) {
+            return false;
+        }
+        String wanted = p.versions().get(lp.getObjectId());
+        return wanted == null || wanted.equals(version.toString());
+    }
+
+    /** Moves the client from what {@code old} set up to what {@code p} asks for. */
+    void apply(Lwm2mProfile old, Lwm2mProfile p) {
+        Set<String> oldMapped = new LinkedHashSet<>(old.attributes());
+        oldMapped.addAll(old.telemetry());
+        // Read what is newly mapped and not observed (an observation answers with the current value itself).
+        List<String> toRead = new ArrayList<>();
+        for (String path : p.attributes().isEmpty() && p.telemetry().isEmpty() ? Set.<String>of() : union(p)) {
+            if (supports(path, p) && !p.observe().contains(path) && !oldMapped.contains(path)) {
+                toRead.add(path);
+            }
+        }
+        ContentFormat composite = p.composite() ? compositeFormat(p) : null;
+        if (p.initAttrTelAsObsStrategy() && composite != null) {
+            // The initial reads follow the observe strategy: one Read-Composite for all, or one per object.
+            for (List<LwM2mPath> group : groups(toRead, p)) {
+                List<String> paths = group.stream().map(LwM2mPath::toString).toList();
+                client.send(new ReadCompositeRequest(composite, composite, paths),
+                        (ReadCompositeResponse r) -> {
+                            if (r.isSuccess()) {
+                                client.values().store(r.getContent(), System.currentTimeMillis());
+                            }
+                        });
+            }
+        } else {
+            for (String path : toRead) {
+                client.send(new ReadRequest(path), (ReadResponse r) -> {
+                    if (r.isSuccess()) {
+                        client.values().store(Map.of(new LwM2mPath(path), r.getContent()), System.currentTimeMillis());
+                    }
+                });
+            }
+        }
+        for (Map.Entry<String, JsonNode> e : p.attributeLwm2m().entrySet()) {
+            if (!supports(e.getKey(), p) || e.getValue().equals(old.attributeLwm2m().get(e.getKey()))) {
+                continue;
+            }
+            try {
+                client.send(new WriteAttributesRequest(e.getKey(), WriteCommands.attributeSet(e.getValue())), r -> { });
+            } catch (RuntimeException ex) {
+                client.log("Attributes of " + e.getKey() + " are invalid: " + ex.getMessage());
+            }
+        }
+        observe(old, p, composite);
+    }
+
+    /** The client's composite format; null (and a transportLog line) when it announced none. */
+    private ContentFormat compositeFormat(Lwm2mProfile p) {
+        ContentFormat f = CompositeFormats.announced(client.registration());
+        if (f == null) {
+            client.log("Observe strategy " + p.observeStrategy() + " needs SenML JSON or SenML CBOR, which the client"
+                    + " did not announce (" + client.registration().getSupportedContentFormats()
+                    + "): reading and observing each path on its own");
+        }
+        return f;
+    }
+
+    private static Set<String> union(Lwm2mProfile p) {
+        Set<String> s = new LinkedHashSet<>(p.attributes());
+        s.addAll(p.telemetry());
+        return s;
+    }
+
+    /** Paths grouped per the observe strategy: all in one (COMPOSITE_ALL) or one group per object. */
+    private static Collection<List<LwM2mPath>> groups(List<String> paths, Lwm2mProfile p) {
+        Map<Integer, List<LwM2mPath>> groups = new LinkedHashMap<>();
+        for (String path : paths) {
+            LwM2mPath lp = new LwM2mPath(path);
+            int group = "COMPOSITE_BY_OBJECT".equals(p.observeStrategy()) ? lp.getObjectId() : -1;
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(lp);
+        }
+        return groups.values();
+    }
+
+    /** {@code composite}: the format of composite observations, or null for one observation per path. */
+    private void observe(Lwm2mProfile old, Lwm2mProfile p, ContentFormat composite) {
+        ObservationService observations = client.observations();
+        Registration registration = client.registration();
+        Set<Observation> current = observations.getObservations(registration);
+        List<String> wanted = p.observe().stream().filter(path -> supports(path, p)).toList();
+        boolean single = composite == null;
+        boolean compositeChanged = !old.observe().equals(p.observe()) || !old.observeStrategy().equals(p.observeStrategy());
+        Set<String> observedSingle = new LinkedHashSet<>();
+        boolean keepComposite = false;
+        for (Observation o : current) {
+            if (o instanceof SingleObservation so) {
+                String path = so.getPath().toString();
+                if (!single || !wanted.contains(path)) {
+                    observations.cancelObservation(o);
+                    client.log("Observation of " + path + " cancelled");
+                } else {
+                    observedSingle.add(path);
+                }
+            } else if (o instanceof CompositeObservation co) {
+                if (single || compositeChanged) {
+                    observations.cancelObservation(o);
+                    client.log("Composite observation of " + co.getPaths() + " cancelled");
+                } else {
+                    keepComposite = true;
+                }
+            }
+        }
+        if (single) {
+            for (String path : wanted) {
+                if (!observedSingle.contains(path)) {
+                    client.send(new ObserveRequest(path), (ObserveResponse r) -> {
+                        if (r.isSuccess()) {
+                            client.values().store(Map.of(new LwM2mPath(path), r.getContent()), System.currentTimeMillis());
+                        }
+                    });
+                }
+            }
+            return;
+        }
+        if (keepComposite || wanted.isEmpty()) {
+            return;
+        }
+        for (List<LwM2mPath> paths : groups(wanted, p)) {
+            client.send(new ObserveCompositeRequest(composite, composite, paths), r -> {
+                if (r.isSuccess()) {
+                    client.values().store(r.getContent(), System.currentTimeMillis());
+                }
+            });
+        }
+    }
+}
