@@ -160,6 +160,11 @@ public final class TestServer implements AutoCloseable {
         return new Api(baseUrl());
     }
 
+    /** A property of the running server's environment (e.g. {@code local.management.port}). */
+    public String property(String name) {
+        return context.getEnvironment().getProperty(name);
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
