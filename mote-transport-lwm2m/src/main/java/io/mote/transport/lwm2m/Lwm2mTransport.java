@@ -40,6 +40,8 @@ import io.mote.common.log.RateLimitedLog;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.dtls.DtlsRefusals;
+import io.mote.transport.lwm2m.ota.OtaSettings;
+import io.mote.transport.lwm2m.ota.OtaUpdates;
 import io.mote.transport.lwm2m.security.Lwm2mPeerCheck;
 import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 import io.mote.transport.lwm2m.senml.SenmlDecoders;
@@ -69,6 +71,7 @@ public class Lwm2mTransport {
     private final Lwm2mSecurity security;
     private final Lwm2mPeerCheck check;
     private LeshanServer server;
+    private final OtaUpdates ota;
 
     public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props) {
         this(transport, props, null);
@@ -76,6 +79,13 @@ public class Lwm2mTransport {
 
     /** With {@code security}, a DTLS endpoint on {@code props.securePort()} too (PSK, RPK, X.509). */
     public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props, Lwm2mSecurity security) {
+        this(transport, props, security, OtaSettings.DEFAULT);
+    }
+
+    /** With the settings of firmware and software updates. */
+    public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props, Lwm2mSecurity security,
+                          OtaSettings ota) {
+        this.ota = new OtaUpdates(transport, ota);
         this.transport = transport;
         this.props = props;
         this.models = new Lwm2mModelCache(transport, props.coreTimeoutMs());
@@ -108,6 +118,8 @@ public class Lwm2mTransport {
             return (int) (c != null ? c.awakeTimeMs() : props.awakeTimeMs());
         });
         server = builder.build();
+        provider.getCoapServer().add(ota.resource()); // Package URI downloads on the LwM2M ports
+        ota.start();
         RegisterGuard.install(provider.getCoapServer());
         server.getPresenceService().addListener(new PresenceListener() {
             @Override
@@ -140,6 +152,7 @@ public class Lwm2mTransport {
             clients.clear();
             server.destroy();
             server = null;
+            ota.stop();
         }
     }
 
@@ -156,6 +169,10 @@ public class Lwm2mTransport {
 
     LeshanServer server() {
         return server;
+    }
+
+    OtaUpdates ota() {
+        return ota;
     }
 
     TransportService core() {
@@ -288,6 +305,7 @@ public class Lwm2mTransport {
                 c.activity();
             }
             if (c != null && response.isSuccess()) {
+                c.notified(observation.getPath(), response.getContent());
                 if (response.getTimestampedLwM2mNodes() != null && !response.getTimestampedLwM2mNodes().isEmpty()) {
                     response.getTimestampedLwM2mNodes().forEach(n -> c.store(Map.of(observation.getPath(), n.getNode()),
                             n.getTimestamp() == null ? System.currentTimeMillis() : n.getTimestamp().toEpochMilli()));
