@@ -53,6 +53,9 @@ final class OtaUpdate {
         this.pkg = pkg;
         this.transfer = transfer;
         this.client = client;
+        // The core stored QUEUED when the package was assigned, which may be this very millisecond:
+        // the first state this update records comes strictly later, so it does not overwrite QUEUED.
+        this.lastTs = System.currentTimeMillis();
     }
 
     UpdateObject object() {
