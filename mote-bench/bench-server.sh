@@ -42,7 +42,7 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 pg_pss_mb() {
   local pm
-  pm=$(pgrep -f -- "-D $DATA/postgres" | head -1)
+  pm=$(head -1 "$DATA/postgres/postmaster.pid")
   { echo "$pm"; pgrep -P "$pm"; } | while read -r p; do awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null; done \
     | awk '{s+=$1} END {printf "%.0f", s/1024}'
 }

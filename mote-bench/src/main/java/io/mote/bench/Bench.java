@@ -39,6 +39,14 @@ public final class Bench {
                         --url http://127.0.0.1:8080  --lwm2m-host 127.0.0.1  --lwm2m-port 5685
                         --username tenant@mote.local  --password <pw>  --clients 1000  --period-ms 1000
                         --registrations-per-second 200  --warmup 10  --duration 30  --server-pid <pid> (memory)
+                      snmp-poll     Mote polls simulated v2c agents (one responder on 127.0.0.2.. loopback addresses)
+                        --url http://127.0.0.1:8080  --username tenant@mote.local  --password <pw>
+                        --devices 10000  --oids 10  --period-ms 10000  --addresses 10  --ports 5  --base-port 16100
+                        --timeout-ms 2000  --warmup 30  --duration 60  --agent-threads 2  --rest-parallel 16
+                      lwm2m-ota     a firmware update of many Leshan clients (real Object 5) at once, one strategy
+                        --url ..  --lwm2m-host 127.0.0.1  --lwm2m-port 5685  --username ..  --password ..
+                        --clients 100  --size 1048576  --strategy 1 (push) | 2 (Package URI)  --timeout 900
+                        --server-pid <pid> (CPU, memory)
                       fault-load    HTTP and MQTT (QoS 1) telemetry in closed loops, surviving server crashes;
                                     writes every acknowledged data point to --acked (mote-bench/fault.sh)
                         --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
@@ -57,6 +65,8 @@ public final class Bench {
             case "coap-ingest" -> CoapIngestLoad.run(options);
             case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             case "lwm2m-load" -> Lwm2mLoad.run(options);
+            case "snmp-poll" -> SnmpPollLoad.run(options);
+            case "lwm2m-ota" -> Lwm2mOtaLoad.run(options);
             case "fault-load" -> FaultLoad.load(options);
             case "fault-verify" -> FaultLoad.verify(options);
             default -> {

@@ -44,6 +44,11 @@ final class MoteAdmin {
 
     /** The id of the device profile of this name, created with the LwM2M transport configuration when missing. */
     String ensureProfile(String name, ObjectNode transport) {
+        return ensureProfile(name, "LWM2M", transport);
+    }
+
+    /** The id of the device profile of this name, created with the transport configuration when missing. */
+    String ensureProfile(String name, String transportType, ObjectNode transport) {
         JsonNode page = call("GET", "/api/deviceProfiles?pageSize=100&page=0&textSearch="
                 + URLEncoder.encode(name, StandardCharsets.UTF_8), null);
         for (JsonNode p : page.path("data")) {
@@ -51,7 +56,7 @@ final class MoteAdmin {
                 return p.path("id").path("id").asString();
             }
         }
-        ObjectNode p = Json.object().put("name", name).put("type", "DEFAULT").put("transportType", "LWM2M");
+        ObjectNode p = Json.object().put("name", name).put("type", "DEFAULT").put("transportType", transportType);
         ObjectNode data = p.putObject("profileData");
         data.putObject("configuration").put("type", "DEFAULT");
         data.set("transportConfiguration", transport);
@@ -94,16 +99,26 @@ final class MoteAdmin {
      * to {@code parallel} REST calls in flight; a device that exists already is left as it is.
      */
     void ensureDevices(String prefix, String tokenPrefix, int count, int parallel) throws InterruptedException {
+        ensureDevices(count, parallel, i -> "/api/device?accessToken="
+                        + URLEncoder.encode(tokenPrefix + "-" + i, StandardCharsets.UTF_8),
+                i -> Json.object().put("name", prefix + "-" + i).put("type", "bench"));
+    }
+
+    /**
+     * Creates {@code count} devices, POSTing {@code body(i)} to {@code path(i)} with up to {@code parallel}
+     * REST calls in flight; a device that exists already is left as it is.
+     */
+    void ensureDevices(int count, int parallel, java.util.function.IntFunction<String> path,
+                       java.util.function.IntFunction<ObjectNode> body) throws InterruptedException {
         java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(parallel);
         java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < count && failure.get() == null; i++) {
             inFlight.acquire();
-            String body = Json.write(Json.object().put("name", prefix + "-" + i).put("type", "bench"));
-            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/device?accessToken="
-                            + URLEncoder.encode(tokenPrefix + "-" + i, StandardCharsets.UTF_8)))
+            HttpRequest r = HttpRequest.newBuilder(URI.create(base + path.apply(i)))
                     .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                    .header("X-Authorization", "Bearer " + jwt).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .header("X-Authorization", "Bearer " + jwt)
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body.apply(i)))).build();
             client.sendAsync(r, HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
                 inFlight.release();
                 if (err != null) {
@@ -120,6 +135,52 @@ final class MoteAdmin {
         }
         System.out.printf("%d devices ensured in %d ms (%d REST calls in flight)%n", count,
                 (System.nanoTime() - t0) / 1_000_000, parallel);
+    }
+
+    /** Creates an OTA package of the profile and uploads its file (SHA-256); returns its id. */
+    String createPackage(String profileId, String type, String title, String version, byte[] file) {
+        ObjectNode pkg = Json.object().put("title", title).put("version", version).put("type", type);
+        pkg.putObject("deviceProfileId").put("entityType", "DEVICE_PROFILE").put("id", profileId);
+        String id = call("POST", "/api/otaPackage", Json.write(pkg)).path("id").path("id").asString();
+        String boundary = "mote-bench-" + System.nanoTime();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/otaPackage/" + id + "?checksumAlgorithm=SHA256"))
+                .timeout(Duration.ofSeconds(120)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("X-Authorization", "Bearer " + jwt)
+                .POST(HttpRequest.BodyPublishers.ofByteArrays(java.util.List.of(head, file, tail))).build();
+        try {
+            HttpResponse<String> res = client.send(r, HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() != 200) {
+                throw new IllegalStateException("upload answered " + res.statusCode() + ": " + res.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("upload failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return id;
+    }
+
+    /** Assigns the package to the profile as its firmware ({@code firmwareId}) or software. */
+    void assignToProfile(String profileId, String field, String packageId) {
+        ObjectNode profile = (ObjectNode) call("GET", "/api/deviceProfile/" + profileId, null);
+        profile.putObject(field).put("entityType", "OTA_PACKAGE").put("id", packageId);
+        call("POST", "/api/deviceProfile", Json.write(profile));
+    }
+
+    /** The latest value of a device's time series key, or "" (the device is found by name). */
+    String latest(String deviceId, String key) {
+        JsonNode t = call("GET", "/api/plugins/telemetry/DEVICE/" + deviceId + "/values/timeseries?keys=" + key, null);
+        return t.path(key).path(0).path("value").asString("");
+    }
+
+    /** The id of the tenant's device of this name. */
+    String deviceId(String name) {
+        return call("GET", "/api/tenant/devices?deviceName=" + URLEncoder.encode(name, StandardCharsets.UTF_8), null)
+                .path("id").path("id").asString();
     }
 
     /** GET of a REST path, answered 200, as JSON. */

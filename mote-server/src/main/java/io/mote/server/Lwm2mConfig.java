@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.lwm2m.Lwm2mTransport;
 import io.mote.transport.lwm2m.Lwm2mTransportProperties;
+import io.mote.transport.lwm2m.ota.OtaSettings;
 import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 
 /** The LwM2M server, on unless {@code mote.transport.lwm2m.enabled} is false. */
@@ -40,9 +41,18 @@ public class Lwm2mConfig {
         };
     }
 
+    @Bean
+    public OtaSettings lwm2mOtaSettings(
+            @Value("${mote.transport.lwm2m.ota.package-uri-base:}") String packageUriBase,
+            @Value("${mote.transport.lwm2m.advertised-host:}") String advertisedHost,
+            @Value("${mote.transport.lwm2m.ota.transfer-timeout:300000}") long transferTimeoutMs,
+            @Value("${mote.transport.lwm2m.ota.retries:2}") int retries) {
+        return new OtaSettings(packageUriBase, advertisedHost, transferTimeoutMs, Math.max(0, retries));
+    }
+
     @Bean(initMethod = "start", destroyMethod = "stop")
     public Lwm2mTransport lwm2mTransport(TransportService transport, Lwm2mTransportProperties props,
-                                         Lwm2mSecurity security) {
-        return new Lwm2mTransport(transport, props, security);
+                                         Lwm2mSecurity security, OtaSettings ota) {
+        return new Lwm2mTransport(transport, props, security, ota);
     }
 }

@@ -13,6 +13,8 @@ public enum ErrorCode {
     TOO_MANY_UPDATES(34, 429),
     VERSION_CONFLICT(35, 409),
     SUBSCRIPTION_VIOLATION(40, 403),
+    /** ThingsBoard's bad-request code with HTTP 415: a body in a charset the server cannot decode. */
+    UNSUPPORTED_MEDIA_TYPE(31, 415),
     /** Not a ThingsBoard code: the server is shedding load (HTTP 503); retry later. */
     SERVICE_UNAVAILABLE(2, 503);
 

@@ -191,6 +191,11 @@ public class DefaultTransportService implements TransportService {
     }
 
     @Override
+    public CompletableFuture<List<TsKvEntry>> latestTelemetry(DeviceInfo device, Collection<String> keys) {
+        return CompletableFuture.supplyAsync(() -> telemetry.latest(device.deviceId(), keys), executor);
+    }
+
+    @Override
     public CompletableFuture<List<TransportDevice>> devicesOfTransport(TransportType type) {
         return CompletableFuture.supplyAsync(() -> devices.devicesOfTransport(type), executor);
     }

@@ -133,7 +133,7 @@ final class PgCluster {
         // connect while the cluster still trusts every local connection.
         run(PgBinaries.command(bin, "postgres", "--single", "-D", pgData.toString(),
                         "-c", "password_encryption=scram-sha-256", "-c", "listen_addresses=", SUPERUSER),
-                "ALTER ROLE " + SUPERUSER + " PASSWORD '" + password + "';\n", 300);
+                "ALTER ROLE " + SUPERUSER + " PASSWORD '" + password.replace("'", "''") + "';\n", 300);
         Path hba = pgData.resolve("pg_hba.conf");
         Files.writeString(hba.resolveSibling("pg_hba.conf.mote"), HBA);
         Files.move(hba.resolveSibling("pg_hba.conf.mote"), hba, StandardCopyOption.ATOMIC_MOVE,

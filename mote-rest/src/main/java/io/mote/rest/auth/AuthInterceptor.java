@@ -28,15 +28,20 @@ public class AuthInterceptor implements HandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        request.setAttribute(USER_ATTRIBUTE, authenticate(auth, request));
+        return true;
+    }
+
+    /** The caller of a request, from its {@code X-Authorization} (or {@code Authorization}) header. */
+    static SecurityUser authenticate(AuthService auth, HttpServletRequest request) {
         String header = request.getHeader(HEADER);
         if (header == null) {
             header = request.getHeader("Authorization");
         }
-        request.setAttribute(USER_ATTRIBUTE, authenticate(header));
-        return true;
+        return authenticate(auth, header);
     }
 
-    private SecurityUser authenticate(String header) {
+    private static SecurityUser authenticate(AuthService auth, String header) {
         if (header == null || header.isBlank()) {
             throw new MoteException(ErrorCode.AUTHENTICATION, "Authentication failed");
         }

@@ -33,7 +33,7 @@ public class Lwm2mController {
      * key material (base64) and the server object defaults.
      */
     @GetMapping("/api/lwm2m/deviceProfile/bootstrap/{isBootstrapServer}")
-    public Lwm2mServerSecurityConfig serverSecurityConfig(SecurityUser user, @PathVariable boolean isBootstrapServer) {
+    public Lwm2mServerSecurityConfig getLwm2mBootstrapSecurityInfo(SecurityUser user, @PathVariable boolean isBootstrapServer) {
         Access.require(user, Authority.TENANT_ADMIN, Authority.CUSTOMER_USER);
         Lwm2mServerInfo i = info.getIfAvailable();
         if (i == null) {
@@ -46,7 +46,7 @@ public class Lwm2mController {
 
     /** ThingsBoard's older form of {@code POST /api/device-with-credentials}: {@code {"device":{..},"credentials":{..}}}. */
     @PostMapping("/api/lwm2m/device-credentials")
-    public Device saveWithCredentials(SecurityUser user, @RequestBody DeviceController.DeviceWithCredentials request) {
+    public Device saveDeviceWithCredentials(SecurityUser user, @RequestBody DeviceController.DeviceWithCredentials request) {
         if (request.device() == null) {
             throw MoteException.invalid("device should be specified!");
         }

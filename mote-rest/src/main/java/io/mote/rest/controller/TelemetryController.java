@@ -241,7 +241,11 @@ public class TelemetryController {
         if (body.length > MAX_BODY) {
             throw MoteException.invalid("Request body is larger than " + MAX_BODY + " bytes");
         }
-        return Json.parse(body);
+        // The body in the charset its content type declares (415 for one the server does not know).
+        var attrs = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
+        String charset = attrs instanceof org.springframework.web.context.request.ServletRequestAttributes s
+                ? s.getRequest().getCharacterEncoding() : null;
+        return Json.parse(body, charset);
     }
 
     static AttributeScope scope(String s) {

@@ -82,7 +82,12 @@ public final class TestServer implements AutoCloseable {
             args.add("--mote.db.username=" + env("MOTE_TEST_DB_USERNAME"));
             args.add("--mote.db.password=" + env("MOTE_TEST_DB_PASSWORD"));
         }
-        args.addAll(List.of(extraArgs));
+        for (String extra : extraArgs) {
+            // An extra argument replaces the default of the same setting (Spring would join both with a comma).
+            String key = extra.contains("=") ? extra.substring(0, extra.indexOf('=') + 1) : extra;
+            args.removeIf(a -> a.startsWith(key));
+            args.add(extra);
+        }
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(MoteApplication.class)
                 .run(args.toArray(String[]::new));
         return new TestServer(ctx);
@@ -155,8 +160,18 @@ public final class TestServer implements AutoCloseable {
         return new Api(baseUrl());
     }
 
+    /** A property of the running server's environment (e.g. {@code local.management.port}). */
+    public String property(String name) {
+        return context.getEnvironment().getProperty(name);
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    /** Whether the application runs a bean of the type (a transport switched on). */
+    public boolean hasBean(Class<?> type) {
+        return context.getBeanNamesForType(type).length > 0;
     }
 
     @Override

@@ -113,6 +113,14 @@ public interface TransportService {
     /** Bytes [offset, offset + length) of a package's file; shorter at its end, empty past it. */
     CompletableFuture<byte[]> otaData(UUID packageId, long offset, int length);
 
+    /**
+     * The latest values of the device's time series {@code keys} (those it has), e.g. {@code fw_state} and
+     * {@code target_fw_version}, so a transport that carries an update out can pick it up where it stood.
+     */
+    default CompletableFuture<List<TsKvEntry>> latestTelemetry(DeviceInfo device, Collection<String> keys) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
     // ---- LwM2M ----
 
     /**

@@ -79,7 +79,7 @@ public class DeviceApiController {
         List<TsKvEntry> entries;
         try {
             body = readBody(request);
-            entries = KvJson.parseTelemetry(Json.parse(body), System.currentTimeMillis());
+            entries = KvJson.parseTelemetry(Json.parse(body, request.getCharacterEncoding()), System.currentTimeMillis());
         } catch (MoteException e) {
             return CompletableFuture.completedFuture(error(e));
         }
@@ -90,7 +90,7 @@ public class DeviceApiController {
     public CompletableFuture<ResponseEntity<Object>> postAttributes(@PathVariable String token, HttpServletRequest request) {
         List<KvEntry> attrs;
         try {
-            attrs = KvJson.parseKvObject(Json.parse(readBody(request)));
+            attrs = KvJson.parseKvObject(Json.parse(readBody(request), request.getCharacterEncoding()));
         } catch (MoteException e) {
             return CompletableFuture.completedFuture(error(e));
         }
@@ -153,7 +153,7 @@ public class DeviceApiController {
                                                                  HttpServletRequest request) {
         String body;
         try {
-            body = new String(readBody(request), java.nio.charset.StandardCharsets.UTF_8);
+            body = Json.decode(readBody(request), request.getCharacterEncoding());
         } catch (MoteException e) {
             return CompletableFuture.completedFuture(error(e));
         }
@@ -166,8 +166,8 @@ public class DeviceApiController {
         String body;
         try {
             byte[] bytes = readBody(request);
-            Json.parse(bytes);
-            body = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            body = Json.decode(bytes, request.getCharacterEncoding());
+            Json.parse(body);
         } catch (MoteException e) {
             return CompletableFuture.completedFuture(error(e));
         }
@@ -197,7 +197,7 @@ public class DeviceApiController {
     public CompletableFuture<ResponseEntity<Object>> provision(HttpServletRequest request) {
         String body;
         try {
-            body = new String(readBody(request), java.nio.charset.StandardCharsets.UTF_8);
+            body = Json.decode(readBody(request), request.getCharacterEncoding());
         } catch (MoteException e) {
             return CompletableFuture.completedFuture(error(e));
         }

@@ -25,6 +25,7 @@ import io.mote.transport.api.DeviceSession;
 import io.mote.transport.api.RpcRequest;
 import io.mote.transport.api.SessionListener;
 import io.mote.transport.lwm2m.rpc.Lwm2mDevice;
+import io.mote.transport.lwm2m.ota.OtaClient;
 import io.mote.transport.lwm2m.rpc.Lwm2mRpc;
 
 /**
@@ -48,6 +49,34 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
     private final SleepState sleep = new SleepState(this);
     private final ProfileMapping mapping = new ProfileMapping(this);
     private final ValueStore values = new ValueStore(this);
+    /** What firmware and software updates see of this client. */
+    private final OtaClient ota = new OtaClient() {
+        @Override
+        public Registration registration() {
+            return registration;
+        }
+
+        @Override
+        public DeviceInfo device() {
+            return device;
+        }
+
+        @Override
+        public boolean asleep() {
+            return Lwm2mClient.this.asleep();
+        }
+
+        @Override
+        public void log(String line) {
+            Lwm2mClient.this.log(line);
+        }
+
+        @Override
+        public <T extends LwM2mResponse> void send(DownlinkRequest<T> request, long timeoutMs, Consumer<T> onResponse,
+                                                   Consumer<Exception> onError) {
+            Lwm2mClient.this.send(request, timeoutMs, onResponse, onError);
+        }
+    };
 
     Lwm2mClient(Lwm2mTransport owner, Registration registration, DeviceInfo device) {
         this.owner = owner;
@@ -92,6 +121,7 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
             if (!closed) {
                 session.subscribeToAttributes(true);
                 session.subscribeToRpc(true);
+                owner.ota().registered(ota);
             }
         });
         log.info("LwM2M client '{}' registered as device {}", registration.getEndpoint(), device.deviceId());
@@ -138,6 +168,7 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
         if (s != null) {
             s.subscribeToRpc(true); // offers the RPC queued while the client slept
         }
+        owner.ota().awake(ota);
     }
 
     /** Whether a request sent now would find the client asleep. */
@@ -168,6 +199,18 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
 
     void store(Map<LwM2mPath, LwM2mNode> nodes, long ts) {
         values.store(nodes, ts);
+    }
+
+    /** Whether an update under way observes this path. */
+    boolean observedForUpdate(LwM2mPath path) {
+        return owner.ota().observes(ota, path);
+    }
+
+    /** A notification of one path: an update under way may be waiting for it. */
+    void notified(LwM2mPath path, LwM2mNode node) {
+        if (!closed) {
+            owner.ota().notified(ota, path, node);
+        }
     }
 
     // ---- the profile ----
@@ -218,6 +261,7 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
 
     @Override
     public void onAttributesUpdate(AttributesUpdate update) {
+        owner.ota().attributesChanged(ota, update); // a package (un)assigned; the update waits for a sleeping client
         if (asleep()) {
             sleep.holdWrites(update);
             log("Client asleep: writing " + update.updated().stream().map(AttributeKvEntry::key).toList()
@@ -275,6 +319,11 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
     @Override
     public <T extends LwM2mResponse> void send(DownlinkRequest<T> request, Consumer<T> onResponse,
                                                Consumer<Exception> onError) {
+        send(request, owner.props().timeoutMs(), onResponse, onError);
+    }
+
+    private <T extends LwM2mResponse> void send(DownlinkRequest<T> request, long timeoutMs, Consumer<T> onResponse,
+                                                Consumer<Exception> onError) {
         String what = describe(request);
         if (closed) {
             log(what + " not sent: the client is no longer registered");
@@ -283,7 +332,7 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
         }
         log(what);
         try {
-            owner.server().send(registration, request, owner.props().timeoutMs(), r -> {
+            owner.server().send(registration, request, timeoutMs, r -> {
                 log(what + " → " + r.getCode().getName() + (r.getErrorMessage() == null ? "" : ": " + r.getErrorMessage()));
                 onResponse.accept(r);
             }, e -> {

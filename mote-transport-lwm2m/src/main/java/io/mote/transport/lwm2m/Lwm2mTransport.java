@@ -40,8 +40,11 @@ import io.mote.common.log.RateLimitedLog;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.dtls.DtlsRefusals;
+import io.mote.transport.lwm2m.ota.OtaSettings;
+import io.mote.transport.lwm2m.ota.OtaUpdates;
 import io.mote.transport.lwm2m.security.Lwm2mPeerCheck;
 import io.mote.transport.lwm2m.security.Lwm2mSecurity;
+import io.mote.transport.lwm2m.senml.SenmlDecoders;
 
 /**
  * The LwM2M server: Eclipse Leshan on plain CoAP and, with {@link Lwm2mSecurity}, on DTLS. A client
@@ -68,6 +71,7 @@ public class Lwm2mTransport {
     private final Lwm2mSecurity security;
     private final Lwm2mPeerCheck check;
     private LeshanServer server;
+    private final OtaUpdates ota;
 
     public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props) {
         this(transport, props, null);
@@ -75,6 +79,13 @@ public class Lwm2mTransport {
 
     /** With {@code security}, a DTLS endpoint on {@code props.securePort()} too (PSK, RPK, X.509). */
     public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props, Lwm2mSecurity security) {
+        this(transport, props, security, OtaSettings.DEFAULT);
+    }
+
+    /** With the settings of firmware and software updates. */
+    public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props, Lwm2mSecurity security,
+                          OtaSettings ota) {
+        this.ota = new OtaUpdates(transport, ota);
         this.transport = transport;
         this.props = props;
         this.models = new Lwm2mModelCache(transport, props.coreTimeoutMs());
@@ -101,11 +112,14 @@ public class Lwm2mTransport {
         builder.setRegistrationStore(new InMemoryRegistrationStore());
         builder.setAuthorizer(new EndpointAuthorizer());
         builder.setObjectModelProvider(models);
+        builder.setDecoder(SenmlDecoders.decoder());
         builder.setClientAwakeTimeProvider(r -> {
             Lwm2mClient c = clients.get(r.getEndpoint());
             return (int) (c != null ? c.awakeTimeMs() : props.awakeTimeMs());
         });
         server = builder.build();
+        provider.getCoapServer().add(ota.resource()); // Package URI downloads on the LwM2M ports
+        ota.start();
         RegisterGuard.install(provider.getCoapServer());
         server.getPresenceService().addListener(new PresenceListener() {
             @Override
@@ -138,6 +152,7 @@ public class Lwm2mTransport {
             clients.clear();
             server.destroy();
             server = null;
+            ota.stop();
         }
     }
 
@@ -154,6 +169,10 @@ public class Lwm2mTransport {
 
     LeshanServer server() {
         return server;
+    }
+
+    OtaUpdates ota() {
+        return ota;
     }
 
     TransportService core() {
@@ -286,6 +305,7 @@ public class Lwm2mTransport {
                 c.activity();
             }
             if (c != null && response.isSuccess()) {
+                c.notified(observation.getPath(), response.getContent());
                 if (response.getTimestampedLwM2mNodes() != null && !response.getTimestampedLwM2mNodes().isEmpty()) {
                     response.getTimestampedLwM2mNodes().forEach(n -> c.store(Map.of(observation.getPath(), n.getNode()),
                             n.getTimestamp() == null ? System.currentTimeMillis() : n.getTimestamp().toEpochMilli()));
@@ -310,8 +330,35 @@ public class Lwm2mTransport {
 
         @Override
         public void onError(Observation observation, Registration registration, Exception error) {
-            log.debug("LwM2M notification of {} failed: {}", registration.getEndpoint(), error.toString());
+            Lwm2mClient c = client(registration);
+            if (c == null || !undecodable(error)) {
+                log.debug("LwM2M notification of {} failed: {}", registration.getEndpoint(), error.toString());
+                return;
+            }
+            // Each further notification would fail the same way: stop the observation and say why.
+            server.getObservationService().cancelObservation(observation);
+            String paths = observation instanceof CompositeObservation co ? co.getPaths().toString()
+                    : ((SingleObservation) observation).getPath().toString();
+            c.log("Notification of " + paths + " cannot be decoded (" + rootMessage(error) + "): observation cancelled");
         }
+    }
+
+    private static boolean undecodable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.leshan.core.node.codec.CodecException
+                    || t instanceof org.eclipse.leshan.core.request.exception.InvalidResponseException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     private final class Sends implements SendListener {

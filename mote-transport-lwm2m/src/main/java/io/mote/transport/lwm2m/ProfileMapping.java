@@ -137,6 +137,9 @@ final class ProfileMapping {
         for (Observation o : current) {
             if (o instanceof SingleObservation so) {
                 String path = so.getPath().toString();
+                if (client.observedForUpdate(so.getPath())) {
+                    continue; // State / Update Result of an update under way: not the profile's to cancel
+                }
                 if (!single || !wanted.contains(path)) {
                     observations.cancelObservation(o);
                     client.log("Observation of " + path + " cancelled");

@@ -77,7 +77,7 @@ final class SnmpCommands {
         if (bindings.isEmpty()) {
             return;
         }
-        requests.send(s, SnmpRequests.pdu(s, PDU.SET, bindings), o -> {
+        requests.send(d, s, SnmpRequests.pdu(s, PDU.SET, bindings), o -> {
             String error = error(o);
             if (error != null) {
                 log.warn("SNMP device {}: SET of shared attributes failed: {}", d.info().deviceName(), error);
@@ -106,7 +106,7 @@ final class SnmpCommands {
             }
         }
         VariableBinding vb = value == null ? new VariableBinding(m.oid()) : new VariableBinding(m.oid(), value);
-        requests.send(s, SnmpRequests.pdu(s, set ? PDU.SET : PDU.GET, List.of(vb)), o -> {
+        boolean sent = requests.send(d, s, SnmpRequests.pdu(s, set ? PDU.SET : PDU.GET, List.of(vb)), o -> {
             String error = error(o);
             if (error != null) {
                 respond(d, request, errorBody(error));
@@ -125,6 +125,9 @@ final class SnmpCommands {
             }
             respond(d, request, Json.write(body));
         });
+        if (!sent) {
+            respond(d, request, errorBody("the agent's engine id is being discovered; try again"));
+        }
     }
 
     private void respond(SnmpDevice d, RpcRequest request, String body) {

@@ -31,6 +31,8 @@ public final class SnmpDevice {
     private volatile int oidLimit;
     Reachability reachability = Reachability.UNKNOWN;
     DeviceSession session;
+    /** A v3 engine discovery or probe for this device is under way: no second one is queued meanwhile. */
+    public final java.util.concurrent.atomic.AtomicBoolean discovering = new java.util.concurrent.atomic.AtomicBoolean();
     /** The scheduled polls; guarded by the device. */
     public final List<ScheduledFuture<?>> polls = new ArrayList<>();
 
@@ -45,6 +47,11 @@ public final class SnmpDevice {
 
     public DeviceInfo info() {
         return settings.info();
+    }
+
+    /** Whether the last request failed (no answer, or the credentials refused). */
+    public synchronized boolean failing() {
+        return reachability == Reachability.NOT_ANSWERING || reachability == Reachability.AUTHENTICATION_FAILED;
     }
 
     public int oidLimit() {

@@ -78,7 +78,8 @@ public class SnmpTransport implements DeviceChangeListener {
         usm = new USM(SnmpSecurity.protocols(), new OctetString(MPv3.createLocalEngineID()), 0);
         dispatcher.addMessageProcessingModel(new MPv1());
         dispatcher.addMessageProcessingModel(new MPv2c());
-        dispatcher.addMessageProcessingModel(new MPv3(usm));
+        MPv3 mpv3 = new MPv3(usm);
+        dispatcher.addMessageProcessingModel(mpv3);
         String bind = settings.bindAddress() == null || settings.bindAddress().isBlank() ? "0.0.0.0" : settings.bindAddress();
         snmp = new Snmp(dispatcher, new DefaultUdpTransportMapping(new UdpAddress(bind + "/0")));
         snmp.listen();
@@ -92,7 +93,7 @@ public class SnmpTransport implements DeviceChangeListener {
             t.setDaemon(true);
             return t;
         });
-        SnmpRequests requests = new SnmpRequests(snmp, discovery, Math.max(1, settings.maxInflight()));
+        SnmpRequests requests = new SnmpRequests(snmp, mpv3, discovery, Math.max(1, settings.maxInflight()));
         commands = new SnmpCommands(this, requests);
         poller = new SnmpPoller(this, requests, scheduler);
         if (settings.trapPort() >= 0) {

@@ -50,8 +50,14 @@ public record RpcCall(int id, String method, JsonNode params, Lwm2mDevice device
         return o;
     }
 
+    /**
+     * A client's error answer: the CoAP code's name, then its diagnostic payload when it sent one, so that
+     * {@code error} is never empty (a bare 4.00 would otherwise tell the operator nothing).
+     */
     static ObjectNode failure(LwM2mResponse r) {
-        return error(r.getCode().getName(), r.getErrorMessage());
+        String code = r.getCode().getName();
+        String diagnostic = r.getErrorMessage();
+        return error(code, diagnostic == null || diagnostic.isBlank() ? code : code + ": " + diagnostic);
     }
 
     static ObjectNode error(String result, String message) {

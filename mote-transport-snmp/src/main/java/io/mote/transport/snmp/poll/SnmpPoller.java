@@ -94,8 +94,11 @@ public final class SnmpPoller {
             for (SnmpMapping m : chunk) {
                 bindings.add(new VariableBinding(m.oid()));
             }
-            polls.incrementAndGet();
-            requests.send(s, SnmpRequests.pdu(s, PDU.GET, bindings), o -> answer(d, s, c, chunk.size(), o));
+            if (requests.send(d, s, SnmpRequests.pdu(s, PDU.GET, bindings), o -> answer(d, s, c, chunk.size(), o))) {
+                polls.incrementAndGet();
+            } else {
+                skipped.incrementAndGet();
+            }
         }
     }
 
@@ -111,7 +114,11 @@ public final class SnmpPoller {
                 transport.failed(d, Reachability.NOT_ANSWERING, noAnswer);
                 return;
             }
-            requests.answersDiscovery(s, discovered -> {
+            // A v3 device already failing keeps its state (refused keys stay refused): no probe per poll.
+            if (d.failing()) {
+                return;
+            }
+            requests.answersDiscovery(d, s, discovered -> {
                 if (discovered) {
                     transport.failed(d, Reachability.AUTHENTICATION_FAILED, "authentication failed: the agent "
                             + "answers engine discovery but not requests with these keys (" + noAnswer + ")");

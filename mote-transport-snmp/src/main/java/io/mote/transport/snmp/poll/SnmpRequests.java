@@ -10,6 +10,7 @@ import org.snmp4j.ScopedPDU;
 import org.snmp4j.Snmp;
 import org.snmp4j.event.ResponseEvent;
 import org.snmp4j.event.ResponseListener;
+import org.snmp4j.mp.MPv3;
 import org.snmp4j.mp.SnmpConstants;
 import org.snmp4j.smi.Address;
 import org.snmp4j.smi.OID;
@@ -39,12 +40,14 @@ public final class SnmpRequests {
     }
 
     private final Snmp snmp;
+    private final MPv3 mpv3;
     private final ExecutorService discovery;
     private final AtomicInteger inflight = new AtomicInteger();
     private final int maxInflight;
 
-    public SnmpRequests(Snmp snmp, ExecutorService discovery, int maxInflight) {
+    public SnmpRequests(Snmp snmp, MPv3 mpv3, ExecutorService discovery, int maxInflight) {
         this.snmp = snmp;
+        this.mpv3 = mpv3;
         this.discovery = discovery;
         this.maxInflight = maxInflight;
     }
@@ -75,7 +78,16 @@ public final class SnmpRequests {
         return pdu;
     }
 
-    public void send(SnmpDevice.Settings s, PDU pdu, Consumer<Outcome> callback) {
+    /**
+     * Sends the PDU; false (nothing sent) when the device's v3 engine id is still being discovered, so a
+     * fleet of unreachable v3 agents cannot queue up discoveries that starve the others.
+     */
+    public boolean send(SnmpDevice d, SnmpDevice.Settings s, PDU pdu, Consumer<Outcome> callback) {
+        boolean discover = s.config().v3() && s.config().engineId() == null
+                && mpv3.getEngineID(s.target().getAddress()) == null;
+        if (discover && !d.discovering.compareAndSet(false, true)) {
+            return false;
+        }
         inflight.incrementAndGet();
         ResponseListener listener = new ResponseListener() {
             @Override
@@ -94,11 +106,18 @@ public final class SnmpRequests {
                 callback.accept(new Outcome(null, e));
             }
         };
-        if (s.config().v3() && s.target().getVersion() == SnmpConstants.version3 && s.config().engineId() == null) {
-            discovery.execute(send);
+        if (discover) {
+            discovery.execute(() -> {
+                try {
+                    send.run();
+                } finally {
+                    d.discovering.set(false);
+                }
+            });
         } else {
             send.run();
         }
+        return true;
     }
 
     /**
@@ -106,7 +125,10 @@ public final class SnmpRequests {
      * does but drops the authenticated requests refuses the keys (net-snmp sends no report for a wrong
      * digest or an undecryptable PDU).
      */
-    public void answersDiscovery(SnmpDevice.Settings s, Consumer<Boolean> callback) {
+    public void answersDiscovery(SnmpDevice d, SnmpDevice.Settings s, Consumer<Boolean> callback) {
+        if (!d.discovering.compareAndSet(false, true)) {
+            return;
+        }
         discovery.execute(() -> {
             byte[] engine = null;
             try {
@@ -114,6 +136,7 @@ public final class SnmpRequests {
             } catch (RuntimeException e) {
                 // not answered
             }
+            d.discovering.set(false);
             callback.accept(engine != null && engine.length > 0);
         });
     }

@@ -1,0 +1,56 @@
+package io.mote.server.web;
+
+import org.apache.catalina.core.StandardHost;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+import io.mote.core.security.AuthService;
+import io.mote.rest.auth.ActuatorGuard;
+
+/**
+ * The HTTP connector's protection (REST, WebSocket upgrade, HTTP device API): read and idle deadlines,
+ * and who may read the actuator on the application port.
+ */
+@Configuration
+public class WebConfig {
+
+    /**
+     * The application connector: a new connection's first byte and every read wait at most the header
+     * timeout; an idle keep-alive connection is closed after the idle timeout.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectorDeadlines(
+            @Value("${mote.http.header-timeout-ms:10000}") int headerTimeoutMs,
+            @Value("${mote.http.idle-timeout-ms:60000}") int idleTimeoutMs) {
+        return factory -> {
+            factory.setProtocol(MoteHttp11NioProtocol.class.getName());
+            // Errors Tomcat answers itself (unparsable or oversized request line and headers) as JSON too.
+            factory.addContextCustomizers(context -> {
+                if (context.getParent() instanceof StandardHost host) {
+                    host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+                }
+            });
+            factory.addConnectorCustomizers(connector -> {
+                if (connector.getProtocolHandler() instanceof MoteHttp11NioProtocol p) {
+                    p.setConnectionTimeout(headerTimeoutMs);
+                    p.setKeepAliveTimeout(idleTimeoutMs);
+                }
+            });
+        };
+    }
+
+    /** Keeps the actuator (but {@code /health}) for SYS_ADMIN on the application port. */
+    @Bean
+    public FilterRegistrationBean<ActuatorGuard> actuatorGuard(AuthService auth,
+            @Value("${management.endpoints.web.base-path:/actuator}") String basePath) {
+        FilterRegistrationBean<ActuatorGuard> b = new FilterRegistrationBean<>(new ActuatorGuard(auth, basePath));
+        b.addUrlPatterns(basePath, basePath + "/*");
+        b.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return b;
+    }
+}

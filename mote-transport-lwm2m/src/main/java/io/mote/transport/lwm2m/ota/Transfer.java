@@ -1,0 +1,16 @@
+package io.mote.transport.lwm2m.ota;
+
+/** How the package reaches the client: pushed into the Package resource, or pulled from a Package URI. */
+interface Transfer {
+
+    /** Starts moving the package; the outcome comes back through the update's callbacks. */
+    void start(OtaUpdate update, byte[] data);
+
+    /** The update ended or moved on: release what the transfer holds. */
+    default void end() {
+    }
+
+    static Transfer of(int strategy, PackageResource resource, String base) {
+        return strategy == 2 ? new PackageUriTransfer(resource, base) : new PushTransfer();
+    }
+}
