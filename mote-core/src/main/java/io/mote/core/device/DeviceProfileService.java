@@ -21,6 +21,7 @@ import io.mote.common.id.EntityType;
 import io.mote.common.json.Json;
 import io.mote.core.Validation;
 import io.mote.core.ota.OtaPackageService;
+import io.mote.core.provision.X509ChainConfig;
 import io.mote.core.security.Access;
 import io.mote.core.security.SecurityUser;
 import io.mote.core.session.DeviceSessionRegistry;
@@ -118,6 +119,11 @@ public class DeviceProfileService {
             provisionKey = null;
             prov.remove("provisionDeviceKey");
             prov.putNull("provisionDeviceSecret");
+            prov.remove(X509ChainConfig.CERTIFICATE_VALUE);
+        } else if (provisionType == ProvisionType.X509_CERTIFICATE_CHAIN) {
+            // The key is the CA certificate's fingerprint, whatever was sent: a presented chain finds it.
+            provisionKey = X509ChainConfig.validate(prov);
+            prov.put("provisionDeviceKey", provisionKey);
         } else {
             Validation.required("Provision device key", provisionKey, 255);
             JsonNode secret = prov.get("provisionDeviceSecret");

@@ -23,6 +23,7 @@ import io.mote.core.device.DeviceChangeEvents;
 import io.mote.core.device.DeviceService;
 import io.mote.core.ota.OtaPackageService;
 import io.mote.core.provision.ProvisionService;
+import io.mote.core.provision.X509ChainProvisioning;
 import io.mote.core.resource.ResourceService;
 import io.mote.core.rpc.RpcService;
 import io.mote.core.state.DeviceStateService;
@@ -57,6 +58,7 @@ public class DefaultTransportService implements TransportService {
     private final RpcService rpc;
     private final ClaimService claims;
     private final ProvisionService provisioning;
+    private final X509ChainProvisioning chainProvisioning;
     private final OtaPackageService ota;
     private final DeviceService devices;
     private final ResourceService resources;
@@ -66,6 +68,7 @@ public class DefaultTransportService implements TransportService {
     public DefaultTransportService(DeviceAuthCache auth, TelemetryService telemetry, AttributesService attributes,
                                    DeviceSessionRegistry sessions, @Qualifier("coreExecutor") ExecutorService executor,
                                    RpcService rpc, ClaimService claims, ProvisionService provisioning,
+                                   X509ChainProvisioning chainProvisioning,
                                    OtaPackageService ota, DeviceService devices, ResourceService resources,
                                    DeviceStateService state, DeviceChangeEvents changes) {
         this.changes = changes;
@@ -75,6 +78,7 @@ public class DefaultTransportService implements TransportService {
         this.rpc = rpc;
         this.claims = claims;
         this.provisioning = provisioning;
+        this.chainProvisioning = chainProvisioning;
         this.ota = ota;
         this.auth = auth;
         this.telemetry = telemetry;
@@ -169,6 +173,11 @@ public class DefaultTransportService implements TransportService {
     @Override
     public CompletableFuture<ProvisionResult> provision(String request) {
         return CompletableFuture.supplyAsync(() -> provisioning.provision(request), executor);
+    }
+
+    @Override
+    public CompletableFuture<Optional<DeviceInfo>> provisionByCertificateChain(List<byte[]> chain) {
+        return CompletableFuture.supplyAsync(() -> chainProvisioning.provision(chain), executor);
     }
 
     @Override

@@ -61,6 +61,43 @@ public final class TestCa {
         return build(new X500Name("CN=" + cn), keys, new X500Name("CN=Mote Test CA"), KEYS, false);
     }
 
+    /** A certificate authority of its own (fresh keys), for tests whose CA must be theirs alone. */
+    public static Authority newAuthority(String cn) throws GeneralSecurityException {
+        KeyPair keys = DtlsServerCredentials.generateEcKeyPair();
+        X500Name name = new X500Name("CN=" + cn);
+        return new Authority(name, keys, build(name, keys, name, keys, true));
+    }
+
+    /** A CA: its certificate, and certificates it issues. */
+    public record Authority(X500Name name, KeyPair keys, X509Certificate cert) {
+
+        /** A device certificate with subject CN={@code cn} for {@code subjectKeys}, signed by this CA. */
+        public X509Certificate issue(String cn, KeyPair subjectKeys) throws GeneralSecurityException {
+            return build(new X500Name("CN=" + cn), subjectKeys, name, keys, false);
+        }
+
+        /** An intermediate CA signed by this one. */
+        public Authority intermediate(String cn) throws GeneralSecurityException {
+            KeyPair k = DtlsServerCredentials.generateEcKeyPair();
+            X500Name n = new X500Name("CN=" + cn);
+            return new Authority(n, k, build(n, k, name, keys, true));
+        }
+
+        public String pem() {
+            try {
+                return pemOf(cert.getEncoded());
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A certificate (DER) as PEM. */
+    public static String pemOf(byte[] der) {
+        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END CERTIFICATE-----\n";
+    }
+
     private static X509Certificate build(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
                                          boolean ca) throws GeneralSecurityException {
         try {

@@ -96,6 +96,15 @@ public interface TransportService {
     /** A provisioning request's JSON; the result's JSON is sent back to the device as it is. */
     CompletableFuture<ProvisionResult> provision(String request);
 
+    /**
+     * A device by the X.509 certificate chain it presented (DER, leaf first) when the leaf itself names no
+     * device: a CA certificate of the chain that is a profile's {@code X509_CERTIFICATE_CHAIN} certificate finds
+     * or creates the device named from the leaf's CN. Empty when no profile takes the chain.
+     */
+    default CompletableFuture<Optional<DeviceInfo>> provisionByCertificateChain(List<byte[]> chain) {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
+
     // ---- OTA updates ----
 
     /** The package of the given type assigned to the device (its own, else its profile's), if any. */

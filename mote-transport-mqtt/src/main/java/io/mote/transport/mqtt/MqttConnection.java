@@ -1,6 +1,7 @@
 package io.mote.transport.mqtt;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -241,10 +242,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             channel.writeAndFlush(ConnAcks.accepted(v5, false, clientIdAssigned ? clientId : null, -1));
             return;
         }
-        byte[] certificate = ClientCertificates.of(channel);
+        List<byte[]> certificates = ClientCertificates.of(channel);
         // Wait for the outcome before reading further, so nothing is published before CONNACK.
         channel.config().setAutoRead(false);
-        ConnectAuthenticator.authenticate(transport, certificate, id, userName, password)
+        ConnectAuthenticator.authenticate(transport, certificates, id, userName, password)
                 .thenCompose(auth -> auth.device() == null
                         ? CompletableFuture.completedFuture(new Connected(auth, null, null))
                         : transport.transportConfiguration(auth.device()).thenApply(tc ->

@@ -18,7 +18,8 @@ import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.TransportService;
 
 /**
- * Who a CONNECT is from. In order: the TLS client certificate's hash, the user name as an access token
+ * Who a CONNECT is from. In order: the TLS client certificate's hash, the profile whose X.509 chain
+ * provisioning holds a CA certificate of the presented chain, the user name as an access token
  * (with an empty password), then MQTT basic credentials by client id and user name, by client id, by user
  * name. The first credentials found decide; none found = not authorized.
  */
@@ -40,12 +41,19 @@ public final class ConnectAuthenticator {
 
     public enum Failure { NOT_AUTHORIZED, BAD_PASSWORD }
 
-    public static CompletableFuture<Result> authenticate(TransportService transport, byte[] certificate, String clientId,
-                                                         String userName, String password) {
-        List<Supplier<CompletableFuture<Result>>> steps = new ArrayList<>(5);
-        if (certificate != null) {
-            steps.add(() -> transport.authenticate(CredentialsType.X509_CERTIFICATE, CredentialIds.x509(certificate))
+    /** {@code certificates}: the TLS client's chain as presented, leaf first (empty without one). */
+    public static CompletableFuture<Result> authenticate(TransportService transport, List<byte[]> certificates,
+                                                         String clientId, String userName, String password) {
+        List<Supplier<CompletableFuture<Result>>> steps = new ArrayList<>(6);
+        if (!certificates.isEmpty()) {
+            byte[] leaf = certificates.get(0);
+            steps.add(() -> transport.authenticate(CredentialsType.X509_CERTIFICATE, CredentialIds.x509(leaf))
                     .thenApply(a -> a.map(x -> Result.of(x.device())).orElse(null)));
+        }
+        if (certificates.size() > 1) {
+            // Not known by its own certificate: a profile's X.509 chain provisioning may know its CA.
+            steps.add(() -> transport.provisionByCertificateChain(certificates)
+                    .thenApply(d -> d.map(Result::of).orElse(null)));
         }
         boolean hasUser = userName != null && !userName.isEmpty();
         boolean hasClient = clientId != null && !clientId.isEmpty();
