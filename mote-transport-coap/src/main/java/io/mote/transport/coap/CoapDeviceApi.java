@@ -1,5 +1,7 @@
 package io.mote.transport.coap;
 
+import static io.mote.transport.coap.CoapMessages.*;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
@@ -387,7 +389,7 @@ final class CoapDeviceApi {
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }
-            f.exceptionally(CoapDeviceApi::error).thenAccept(ex::respond);
+            f.exceptionally(CoapMessages::error).thenAccept(ex::respond);
         }
     }
 
@@ -480,7 +482,7 @@ final class CoapDeviceApi {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.exceptionally(CoapDeviceApi::error).thenAccept(ex::respond);
+        f.exceptionally(CoapMessages::error).thenAccept(ex::respond);
     }
 
     /** Authenticates the request's device and loads its state; the request counts as an uplink. */
@@ -599,120 +601,4 @@ final class CoapDeviceApi {
         }
     }
 
-    /**
-     * The payload type of the device's profile for a body it sends: null for JSON (a body marked
-     * application/octet-stream is refused), or the profile's compiled schemas for PROTOBUF (a body marked
-     * application/json is refused; unmarked and text bodies are read as protobuf, as devices built for
-     * ThingsBoard may not mark them).
-     */
-    private static ProfileProtos payloadFormat(CoapExchange ex, Ctx d) {
-        ProfileProtos protos = d.state.settings.protos();
-        OptionSet o = ex.getRequestOptions();
-        int cf = o.hasContentFormat() ? o.getContentFormat() : MediaTypeRegistry.UNDEFINED;
-        if (protos == null && cf == MediaTypeRegistry.APPLICATION_OCTET_STREAM) {
-            throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
-                    "The device profile uses JSON payloads; send application/json");
-        }
-        if (protos != null && cf == MediaTypeRegistry.APPLICATION_JSON) {
-            throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
-                    "The device profile uses PROTOBUF payloads; send the protobuf message as application/octet-stream");
-        }
-        return protos;
-    }
-
-    /** Claim and provisioning bodies are JSON for every profile. */
-    private static void jsonOnly(CoapExchange ex) {
-        OptionSet o = ex.getRequestOptions();
-        if (o.hasContentFormat() && o.getContentFormat() == MediaTypeRegistry.APPLICATION_OCTET_STREAM) {
-            throw new CoapError(ResponseCode.UNSUPPORTED_CONTENT_FORMAT, "Send application/json");
-        }
-    }
-
-    private static byte[] body(CoapExchange ex) {
-        byte[] p = ex.getRequestPayload();
-        return p == null ? new byte[0] : p;
-    }
-
-    private static JsonNode jsonBody(CoapExchange ex) {
-        return Json.parse(body(ex));
-    }
-
-    /** RPC params given as text: the JSON they hold, or the text itself when it is not JSON. */
-    private static JsonNode jsonOrText(String params) {
-        try {
-            return Json.parse(params);
-        } catch (RuntimeException e) {
-            return tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(params);
-        }
-    }
-
-    private static int intParam(CoapExchange ex, String name, int dflt) {
-        String v = ex.getQueryParameter(name);
-        if (v == null || v.isEmpty()) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new CoapError(ResponseCode.BAD_REQUEST, "Query parameter " + name + " must be a non-negative integer");
-        }
-    }
-
-    private static Collection<String> keys(String csv) {
-        if (csv == null) {
-            return null;
-        }
-        LinkedHashSet<String> keys = new LinkedHashSet<>();
-        Arrays.stream(csv.split(",")).map(String::trim).filter(k -> !k.isEmpty()).forEach(keys::add);
-        return keys;
-    }
-
-    private static Response json(ResponseCode code, Object body) {
-        Response r = new Response(code);
-        r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
-        r.setPayload(Json.write(body));
-        return r;
-    }
-
-    private static Response bytes(ResponseCode code, byte[] body) {
-        Response r = new Response(code);
-        r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_OCTET_STREAM);
-        r.setPayload(body);
-        return r;
-    }
-
-    /** An error in CoAP terms: the code and a plain-text diagnostic payload. */
-    static Response error(Throwable t) {
-        Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        ResponseCode code;
-        String message;
-        if (e instanceof CoapError c) {
-            code = c.code;
-            message = c.getMessage();
-        } else if (e instanceof MoteException m) {
-            message = m.getMessage();
-            code = switch (m.errorCode()) {
-                case BAD_REQUEST_PARAMS, INVALID_ARGUMENTS -> ResponseCode.BAD_REQUEST;
-                case AUTHENTICATION, JWT_TOKEN_EXPIRED -> ResponseCode.UNAUTHORIZED;
-                case PERMISSION_DENIED, SUBSCRIPTION_VIOLATION -> ResponseCode.FORBIDDEN;
-                case ITEM_NOT_FOUND -> ResponseCode.NOT_FOUND;
-                case TOO_MANY_REQUESTS, TOO_MANY_UPDATES -> ResponseCode.TOO_MANY_REQUESTS;
-                case SERVICE_UNAVAILABLE -> ResponseCode.SERVICE_UNAVAILABLE;
-                case VERSION_CONFLICT -> ResponseCode.CONFLICT;
-                default -> ResponseCode.INTERNAL_SERVER_ERROR;
-            };
-        } else {
-            log.error("CoAP device API request failed", e);
-            code = ResponseCode.INTERNAL_SERVER_ERROR;
-            message = "Internal server error";
-        }
-        Response r = new Response(code);
-        r.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
-        r.setPayload(message);
-        return r;
-    }
 }
