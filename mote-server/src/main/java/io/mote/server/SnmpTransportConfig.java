@@ -1,5 +1,8 @@
 package io.mote.server;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -32,5 +35,27 @@ public class SnmpTransportConfig {
     @Bean(initMethod = "start", destroyMethod = "stop")
     public SnmpTransport snmpTransport(TransportService transport, SnmpProperties props) {
         return new SnmpTransport(transport, props.settings());
+    }
+
+    /**
+     * {@code mote_snmp_devices}, {@code mote_snmp_polls_total} (GET requests), {@code mote_snmp_polls_skipped_total}
+     * (due while the in-flight limit was reached), {@code mote_snmp_traps_total{sender="known|unknown|malformed"}}.
+     */
+    @Bean
+    public MeterBinder snmpMetrics(SnmpTransport snmp) {
+        return registry -> {
+            Gauge.builder("mote.snmp.devices", snmp, SnmpTransport::deviceCount)
+                    .description("SNMP devices the transport polls").register(registry);
+            FunctionCounter.builder("mote.snmp.polls", snmp, SnmpTransport::polls)
+                    .description("SNMP GET requests sent by the poller").register(registry);
+            FunctionCounter.builder("mote.snmp.polls.skipped", snmp, SnmpTransport::skippedPolls)
+                    .description("SNMP polls not sent: the in-flight limit was reached").register(registry);
+            FunctionCounter.builder("mote.snmp.traps", snmp, SnmpTransport::traps).tag("sender", "known")
+                    .description("SNMP traps and informs received").register(registry);
+            FunctionCounter.builder("mote.snmp.traps", snmp, SnmpTransport::unknownTraps).tag("sender", "unknown")
+                    .description("SNMP traps and informs received").register(registry);
+            FunctionCounter.builder("mote.snmp.traps", snmp, SnmpTransport::malformedTraps).tag("sender", "malformed")
+                    .description("SNMP traps and informs received").register(registry);
+        };
     }
 }

@@ -11,6 +11,7 @@ import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
 import io.mote.transport.snmp.config.SnmpDeviceConfig;
 import io.mote.transport.snmp.config.SnmpProfileConfig;
+import io.mote.transport.snmp.poll.SnmpRefusals;
 
 /**
  * One SNMP device as the transport polls it: its configuration (replaced whole on a change), whether its
@@ -33,6 +34,7 @@ public final class SnmpDevice {
     DeviceSession session;
     /** A v3 engine discovery or probe for this device is under way: no second one is queued meanwhile. */
     public final java.util.concurrent.atomic.AtomicBoolean discovering = new java.util.concurrent.atomic.AtomicBoolean();
+    private final SnmpRefusals refusals = new SnmpRefusals();
     /** The scheduled polls; guarded by the device. */
     public final List<ScheduledFuture<?>> polls = new ArrayList<>();
 
@@ -52,6 +54,11 @@ public final class SnmpDevice {
     /** Whether the last request failed (no answer, or the credentials refused). */
     public synchronized boolean failing() {
         return reachability == Reachability.NOT_ANSWERING || reachability == Reachability.AUTHENTICATION_FAILED;
+    }
+
+    /** OIDs the agent refused lately, left out of the polls. */
+    public SnmpRefusals refusals() {
+        return refusals;
     }
 
     public int oidLimit() {

@@ -105,15 +105,20 @@ public final class SnmpSecurity {
     }
 
     /**
-     * Adds the device's v3 user: for the engine the configuration names (keys localized to it, so devices
-     * may share a user name with different passphrases), else for any engine (discovered per request).
+     * Adds the device's v3 user: for the engine the configuration names, or else for the engine discovered
+     * at the device's address ({@code discovered}, null before the first request), with keys localized to
+     * it, so devices may share a user name with different passphrases and a changed passphrase applies at
+     * the next request. The engine-less entry stays for the first discovery.
      */
-    public static void addUser(USM usm, SnmpDeviceConfig c) {
+    public static void addUser(USM usm, SnmpDeviceConfig c, byte[] discovered) {
         OctetString name = new OctetString(c.usmName());
         if (c.engineId() != null) {
             usm.addUser(name, engineId(c.engineId()), user(c));
-        } else {
-            usm.addUser(name, user(c));
+            return;
+        }
+        usm.addUser(name, user(c));
+        if (discovered != null && discovered.length > 0) {
+            usm.addUser(name, new OctetString(discovered), user(c));
         }
     }
 

@@ -62,6 +62,7 @@ public class SnmpTransport implements DeviceChangeListener {
     private ThreadPool workers;
     private Snmp snmp;
     private USM usm;
+    private MPv3 mpv3;
     private SnmpPoller poller;
     private SnmpCommands commands;
     private TrapReceiver traps;
@@ -78,7 +79,7 @@ public class SnmpTransport implements DeviceChangeListener {
         usm = new USM(SnmpSecurity.protocols(), new OctetString(MPv3.createLocalEngineID()), 0);
         dispatcher.addMessageProcessingModel(new MPv1());
         dispatcher.addMessageProcessingModel(new MPv2c());
-        MPv3 mpv3 = new MPv3(usm);
+        mpv3 = new MPv3(usm);
         dispatcher.addMessageProcessingModel(mpv3);
         String bind = settings.bindAddress() == null || settings.bindAddress().isBlank() ? "0.0.0.0" : settings.bindAddress();
         snmp = new Snmp(dispatcher, new DefaultUdpTransportMapping(new UdpAddress(bind + "/0")));
@@ -93,7 +94,7 @@ public class SnmpTransport implements DeviceChangeListener {
             t.setDaemon(true);
             return t;
         });
-        SnmpRequests requests = new SnmpRequests(snmp, mpv3, discovery, Math.max(1, settings.maxInflight()));
+        SnmpRequests requests = new SnmpRequests(snmp, mpv3, usm, discovery, Math.max(1, settings.maxInflight()));
         commands = new SnmpCommands(this, requests);
         poller = new SnmpPoller(this, requests, scheduler);
         if (settings.trapPort() >= 0) {
@@ -142,6 +143,16 @@ public class SnmpTransport implements DeviceChangeListener {
     /** Traps from senders that are no known device (by address and community / user), dropped. */
     public long unknownTraps() {
         return traps == null ? 0 : traps.unknown();
+    }
+
+    /** Traps and informs of known devices, mapped. */
+    public long traps() {
+        return traps == null ? 0 : traps.received();
+    }
+
+    /** Packets on the trap port SNMP4J could not take (undecodable, unknown user, wrong digest…). */
+    public long malformedTraps() {
+        return traps == null ? 0 : traps.malformed();
     }
 
     public long skippedPolls() {
@@ -236,7 +247,8 @@ public class SnmpTransport implements DeviceChangeListener {
         SnmpDevice.Settings s;
         try {
             if (config.v3()) {
-                SnmpSecurity.addUser(usm, config);
+                OctetString engine = mpv3.getEngineID(SnmpSecurity.address(config));
+                SnmpSecurity.addUser(usm, config, engine == null ? null : engine.getValue());
             }
             s = new SnmpDevice.Settings(td.device(), profile, config,
                     SnmpSecurity.target(config, profile.timeoutMs(), profile.retries()));
@@ -251,6 +263,7 @@ public class SnmpTransport implements DeviceChangeListener {
             }
             old.settings = s;
             old.resetOidLimit(settings.maxOidsPerRequest());
+            old.refusals().clear();
             return old;
         });
         if (traps != null && config.v3()) {
@@ -283,7 +296,7 @@ public class SnmpTransport implements DeviceChangeListener {
             d.session.subscribeToAttributes(true);
             d.session.subscribeToRpc(true);
         }
-        transportLog(d, "SNMP agent answers");
+        log(d, "SNMP agent answers");
     }
 
     /** The agent did not answer after the retries, or refused the credentials: the session ends (inactive). */
@@ -297,7 +310,7 @@ public class SnmpTransport implements DeviceChangeListener {
             closeSession(d, detail);
         }
         transport.reportUnreachable(d.info());
-        transportLog(d, detail);
+        log(d, detail);
     }
 
     private void closeSession(SnmpDevice d, String reason) {
@@ -319,7 +332,8 @@ public class SnmpTransport implements DeviceChangeListener {
         });
     }
 
-    private void transportLog(SnmpDevice d, String line) {
+    /** A line in the device's transportLog time series. */
+    public void log(SnmpDevice d, String line) {
         transport.postTransportLog(d.info(), List.of(new TsKvEntry(System.currentTimeMillis(),
                 KvEntry.ofString("transportLog", line))));
     }

@@ -94,6 +94,15 @@ final class SnmpFixture {
         return v.isMissingNode() || v.isNull() ? null : v.asString();
     }
 
+    /** Every stored value of a time series key, newest first. */
+    static java.util.List<String> history(Api tenant, String deviceId, String key) {
+        JsonNode r = tenant.get("/api/plugins/telemetry/DEVICE/" + deviceId + "/values/timeseries?keys=" + key
+                + "&startTs=0&endTs=" + (System.currentTimeMillis() + 60_000) + "&limit=1000").ok();
+        java.util.List<String> values = new java.util.ArrayList<>();
+        r.path(key).forEach(v -> values.add(v.path("value").asString()));
+        return values;
+    }
+
     static long latestTs(Api tenant, String deviceId, String key) {
         JsonNode r = tenant.get("/api/plugins/telemetry/DEVICE/" + deviceId + "/values/timeseries?keys=" + key).ok();
         return r.path(key).path(0).path("ts").asLong(0);

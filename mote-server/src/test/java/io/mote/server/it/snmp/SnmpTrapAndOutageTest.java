@@ -29,6 +29,7 @@ class SnmpTrapAndOutageTest {
     private static final String TRAP_OID = "1.3.6.1.6.3.1.1.5.1";
     private static final String TEMP_OID = "1.3.6.1.4.1.99999.1.1";
     private static final String STATE_OID = "1.3.6.1.4.1.99999.1.2";
+    private static final String RPC_OID = "1.3.6.1.4.1.99999.1.3";
     private static final String SENDER_ENGINE = "0x8000000001020304";
     private static final String AGENT_B_ENGINE = "0x80001f8880b1b2c3d4e5f60719";
 
@@ -46,6 +47,7 @@ class SnmpTrapAndOutageTest {
         ObjectNode tc = profileConfig(500, 0);
         spec(tc, "TELEMETRY_TRAPS_RECEIVING", 0, TEMP_OID, "trapTemp", "LONG");
         spec(tc, "CLIENT_ATTRIBUTES_TRAPS_RECEIVING", 0, STATE_OID, "trapState", "STRING");
+        spec(tc, "TO_SERVER_RPC_REQUEST", 0, RPC_OID, "trapAlarm", "STRING");
         trapProfile = createProfile(tenant, "snmp-traps-" + UUID.randomUUID(), tc);
     }
 
@@ -91,6 +93,72 @@ class SnmpTrapAndOutageTest {
                 TRAP_OID, TEMP_OID, "i", "43");
         assertThat(out).doesNotContain("Timeout");
         await("inform telemetry", () -> latest(tenant, id, "trapTemp"), "43"::equals);
+    }
+
+    @Test
+    void trapBindingMappedToServerRpcIsOfferedToTheApplication() throws Exception {
+        String c = community();
+        String id = trapDevice(SnmpFixture.community("V2C", 9, c));
+        java.util.concurrent.LinkedBlockingQueue<JsonNode> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create(TestServer.shared().api().base().replace("http", "ws")
+                        + "/api/ws/plugins/telemetry?token=" + tenant.authToken()), new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                                                                          boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            messages.add(io.mote.common.json.Json.parse(partial.toString()));
+                            partial.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            ws.sendText("{\"rpcSubCmds\":[{\"cmdId\":3,\"entityType\":\"DEVICE\",\"entityId\":\"" + id + "\"}]}", true)
+                    .get();
+            assertThat(messages.poll(10, java.util.concurrent.TimeUnit.SECONDS).get("errorCode").asInt()).isZero();
+            // The device's configuration reaches the listener after the save: resend until it is offered.
+            JsonNode offered = null;
+            for (int i = 0; i < 100 && offered == null; i++) {
+                Snmpd.run("/usr/bin/snmptrap", "-m", "", "-v2c", "-c", c, trapTarget(), "", TRAP_OID,
+                        RPC_OID, "s", "door open");
+                offered = messages.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            assertThat(offered).as("client-side RPC from the trap").isNotNull();
+            JsonNode req = offered.get("rpcRequest");
+            assertThat(req.get("method").asString()).isEqualTo("trapAlarm");
+            assertThat(req.get("params").asString()).isEqualTo("door open");
+            assertThat(req.get("deviceId").asString()).isEqualTo(id);
+        } finally {
+            ws.abort();
+        }
+    }
+
+    @Test
+    void v3InformIsAcknowledgedAndMapped() throws Exception {
+        String user = "informUser" + UUID.randomUUID().toString().substring(0, 6);
+        ObjectNode tc = v3(9, user, "SHA_256", "informAuthPass1", "AES_128", "informPrivPass1");
+        // The agent's engine id is configured (for its traps and polls); an inform's authoritative engine is
+        // the listener's own, which snmpinform discovers: the user's keys are localized to that one too.
+        tc.put("engineId", SENDER_ENGINE);
+        String id = trapDevice(tc);
+        await("v3 inform telemetry", () -> {
+            try {
+                String out = Snmpd.run("/usr/bin/snmpinform", "-m", "", "-t", "1", "-r", "0", "-v3", "-u", user,
+                        "-l", "authPriv", "-a", "SHA-256", "-A", "informAuthPass1", "-x", "AES", "-X", "informPrivPass1",
+                        trapTarget(), "", TRAP_OID, TEMP_OID, "i", "77");
+                if (out.contains("Timeout")) {
+                    return null;
+                }
+            } catch (Exception e) {
+                return null;
+            }
+            return latest(tenant, id, "trapTemp");
+        }, "77"::equals);
     }
 
     @Test

@@ -46,8 +46,8 @@ public final class Snmpd implements AutoCloseable {
         return start(ENGINE_ID);
     }
 
-    /** An agent with its own engine id (hex, {@code 0x...}). */
-    public static Snmpd start(String engineId) throws IOException, InterruptedException {
+    /** An agent with its own engine id (hex, {@code 0x...}) and more lines of configuration (users…). */
+    public static Snmpd start(String engineId, String... moreConfig) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("mote-snmpd");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         int port = freeUdpPort();
@@ -62,7 +62,7 @@ public final class Snmpd implements AutoCloseable {
                 "createUser md5User MD5 \"md5AuthPass1\" DES \"desPrivPass1\"",
                 "rwuser shaUser priv",
                 "rwuser md5User priv",
-                "exactEngineID " + engineId, ""), StandardCharsets.UTF_8);
+                "exactEngineID " + engineId, String.join("\n", moreConfig), ""), StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>(List.of("/usr/sbin/snmpd", "-f", "-Lf", dir.resolve("snmpd.log").toString(),
                 "-C", "-c", dir.resolve("snmpd.conf").toString(), "-M", dir.toString(), "-m", "",
                 "--persistentDir=" + dir.resolve("persist")));

@@ -82,27 +82,35 @@ public final class SnmpPoller {
         if (c == null) {
             return;
         }
-        List<SnmpMapping> mappings = c.mappings();
+        List<SnmpMapping> mappings = d.refusals().without(c.mappings());
         int limit = d.oidLimit();
         for (int from = 0; from < mappings.size(); from += limit) {
-            if (!requests.hasRoom()) {
-                skipped.incrementAndGet();
-                continue;
-            }
-            List<SnmpMapping> chunk = mappings.subList(from, Math.min(mappings.size(), from + limit));
-            List<VariableBinding> bindings = new ArrayList<>(chunk.size());
-            for (SnmpMapping m : chunk) {
-                bindings.add(new VariableBinding(m.oid()));
-            }
-            if (requests.send(d, s, SnmpRequests.pdu(s, PDU.GET, bindings), o -> answer(d, s, c, chunk.size(), o))) {
-                polls.incrementAndGet();
-            } else {
-                skipped.incrementAndGet();
-            }
+            get(d, s, c, mappings.subList(from, Math.min(mappings.size(), from + limit)));
         }
     }
 
-    private void answer(SnmpDevice d, SnmpDevice.Settings s, CommunicationConfig c, int sent, SnmpRequests.Outcome o) {
+    private void get(SnmpDevice d, SnmpDevice.Settings s, CommunicationConfig c, List<SnmpMapping> chunk) {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        if (!requests.hasRoom()) {
+            skipped.incrementAndGet();
+            return;
+        }
+        List<VariableBinding> bindings = new ArrayList<>(chunk.size());
+        for (SnmpMapping m : chunk) {
+            bindings.add(new VariableBinding(m.oid()));
+        }
+        if (requests.send(d, s, SnmpRequests.pdu(s, PDU.GET, bindings), o -> answer(d, s, c, chunk, o))) {
+            polls.incrementAndGet();
+        } else {
+            skipped.incrementAndGet();
+        }
+    }
+
+    private void answer(SnmpDevice d, SnmpDevice.Settings s, CommunicationConfig c, List<SnmpMapping> chunk,
+                        SnmpRequests.Outcome o) {
+        int sent = chunk.size();
         if (o.error() != null) {
             transport.failed(d, Reachability.NOT_ANSWERING, "request failed: " + o.error().getMessage());
             return;
@@ -140,6 +148,7 @@ public final class SnmpPoller {
             return;
         }
         if (response.getErrorStatus() != PDU.noError) {
+            refused(d, s, c, chunk, response);
             return;
         }
         long ts = System.currentTimeMillis();
@@ -156,6 +165,32 @@ public final class SnmpPoller {
         if (values.isEmpty()) {
             return;
         }
+        store(d, c, ts, values);
+    }
+
+    /**
+     * An error status naming one binding (SNMPv1 agents answer a GET with one unknown OID by noSuchName
+     * for the whole PDU; v2c agents may answer genErr and the like): that OID is left out of this device's
+     * polls for a while, and the rest of the request is sent again at once, so one bad OID in a profile
+     * costs no other value.
+     */
+    private void refused(SnmpDevice d, SnmpDevice.Settings s, CommunicationConfig c, List<SnmpMapping> chunk,
+                         PDU response) {
+        int index = response.getErrorIndex();
+        if (index < 1 || index > chunk.size() || d.settings() != s) {
+            return;
+        }
+        SnmpMapping bad = chunk.get(index - 1);
+        if (d.refusals().refuse(bad.oid())) {
+            transport.log(d, SnmpRequests.errorStatusName(response.getErrorStatus()) + " for " + bad.oid() + " ("
+                    + bad.key() + "): left out of the polls for " + SnmpRefusals.RETRY_AFTER_MS / 60_000 + " min");
+        }
+        List<SnmpMapping> rest = new ArrayList<>(chunk);
+        rest.remove(index - 1);
+        get(d, s, c, rest);
+    }
+
+    private void store(SnmpDevice d, CommunicationConfig c, long ts, List<KvEntry> values) {
         if (c.spec().telemetry()) {
             List<TsKvEntry> entries = new ArrayList<>(values.size());
             values.forEach(kv -> entries.add(new TsKvEntry(ts, kv)));

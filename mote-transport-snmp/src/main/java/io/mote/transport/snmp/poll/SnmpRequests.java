@@ -12,12 +12,14 @@ import org.snmp4j.event.ResponseEvent;
 import org.snmp4j.event.ResponseListener;
 import org.snmp4j.mp.MPv3;
 import org.snmp4j.mp.SnmpConstants;
+import org.snmp4j.security.USM;
 import org.snmp4j.smi.Address;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.VariableBinding;
 
 import io.mote.transport.snmp.SnmpDevice;
+import io.mote.transport.snmp.SnmpSecurity;
 
 /**
  * Sends one request PDU to a device's agent, asynchronously, and hands the outcome to a callback on an
@@ -41,13 +43,15 @@ public final class SnmpRequests {
 
     private final Snmp snmp;
     private final MPv3 mpv3;
+    private final USM usm;
     private final ExecutorService discovery;
     private final AtomicInteger inflight = new AtomicInteger();
     private final int maxInflight;
 
-    public SnmpRequests(Snmp snmp, MPv3 mpv3, ExecutorService discovery, int maxInflight) {
+    public SnmpRequests(Snmp snmp, MPv3 mpv3, USM usm, ExecutorService discovery, int maxInflight) {
         this.snmp = snmp;
         this.mpv3 = mpv3;
+        this.usm = usm;
         this.discovery = discovery;
         this.maxInflight = maxInflight;
     }
@@ -109,6 +113,15 @@ public final class SnmpRequests {
         if (discover) {
             discovery.execute(() -> {
                 try {
+                    // The engine first, so the user's keys are localized to this agent's engine before the
+                    // request: devices sharing a user name with other keys do not take each other's.
+                    byte[] engine = null;
+                    try {
+                        engine = snmp.discoverAuthoritativeEngineID(s.target().getAddress(), s.target().getTimeout());
+                    } catch (RuntimeException e) {
+                        // not answered: the request below times out and says so
+                    }
+                    SnmpSecurity.addUser(usm, s.config(), engine);
                     send.run();
                 } finally {
                     d.discovering.set(false);

@@ -54,6 +54,7 @@ public final class TrapReceiver implements CommandResponder {
     private final String bind;
     private final int port;
     private final int threads;
+    private final AtomicLong received = new AtomicLong();
     private final AtomicLong unknown = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private Snmp snmp;
@@ -100,6 +101,11 @@ public final class TrapReceiver implements CommandResponder {
         return mapping == null ? -1 : mapping.getListenAddress().getPort();
     }
 
+    /** Traps and informs of known devices. */
+    public long received() {
+        return received.get();
+    }
+
     public long unknown() {
         return unknown.get();
     }
@@ -109,9 +115,17 @@ public final class TrapReceiver implements CommandResponder {
         return malformed.get();
     }
 
-    /** A v3 device's user, so its traps (its engine id) and informs (ours) authenticate. */
+    /**
+     * A v3 device's user, so its traps (authoritative: the sender's engine, the configured one or any) and
+     * its informs (authoritative: this listener's engine) authenticate.
+     */
     public void addUser(SnmpDeviceConfig c) {
-        SnmpSecurity.addUser(usm, c);
+        SnmpSecurity.addUser(usm, c, null);
+        if (c.engineId() != null) {
+            usm.addUser(new OctetString(c.usmName()), usm.getLocalEngineID(), SnmpSecurity.user(c));
+        } else {
+            SnmpSecurity.addUser(usm, c, usm.getLocalEngineID().getValue());
+        }
     }
 
     @Override
@@ -126,6 +140,7 @@ public final class TrapReceiver implements CommandResponder {
             unknown.incrementAndGet();
             return;
         }
+        received.incrementAndGet();
         if (pdu.getType() == PDU.INFORM) {
             acknowledge(event);
         }
