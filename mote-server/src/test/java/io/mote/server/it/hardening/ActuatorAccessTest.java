@@ -50,6 +50,9 @@ class ActuatorAccessTest {
         Api.Res prom = get(sys, base + "/actuator/prometheus");
         assertThat(prom.status()).isEqualTo(200);
         assertThat(prom.text()).contains("jvm_memory");
+        // Each transport's own counters are there too.
+        assertThat(prom.text()).contains("mote_lwm2m_clients", "mote_snmp_devices", "mote_snmp_polls_total",
+                "mote_snmp_traps_total{sender=\"unknown\"}");
         assertThat(get(sys, base + "/actuator").text()).contains("_links");
     }
 
