@@ -17,7 +17,10 @@ public sealed interface RpcOutcome {
     record Persisted(UUID rpcId) implements RpcOutcome {
     }
 
-    /** No answer (or no delivery) within the timeout. */
-    record Timeout() implements RpcOutcome {
+    /**
+     * No answer (or no delivery) within the timeout; {@code message} says which: the device was offline, did
+     * not answer, or its transport gave up waiting for it.
+     */
+    record Timeout(String message) implements RpcOutcome {
     }
 }

@@ -74,6 +74,16 @@ public class RpcService {
         RpcRequest toRequest() {
             return new RpcRequest(id, method, params, oneway, expirationTime);
         }
+
+        /** Never taken by a session of the device within its time. */
+        String offline() {
+            return "Device is offline: RPC " + id + " '" + method + "' was not delivered within " + timeoutMs + " ms";
+        }
+
+        /** Delivered, but no answer came within its time. */
+        String unanswered() {
+            return "Device did not answer RPC " + id + " '" + method + "' within " + timeoutMs + " ms";
+        }
     }
 
     /** One device's calls; guarded by its own monitor. Kept for the life of the process (a few bytes). */
@@ -203,7 +213,7 @@ public class RpcService {
                 Pending p = state.queue.peekFirst();
                 if (p.expirationTime < now) {
                     state.queue.pollFirst();
-                    end(p, p.persistentId != null ? RpcStatus.EXPIRED : RpcStatus.TIMEOUT);
+                    end(p, p.persistentId != null ? RpcStatus.EXPIRED : RpcStatus.TIMEOUT, p.offline());
                     continue;
                 }
                 if (!sessions.offerRpc(deviceId, p.toRequest())) {
@@ -291,11 +301,39 @@ public class RpcService {
         }
     }
 
-    private void end(Pending p, RpcStatus status) {
+    /**
+     * The device's transport sent call {@code requestId} and gave up waiting for the device's answer
+     * ({@code reason} says what it waited for): the call times out now, or is sent again while retries remain.
+     */
+    public void onDeviceTimeout(UUID deviceId, int requestId, String reason) {
+        DeviceRpc state = state(deviceId);
+        boolean requeued = false;
+        synchronized (state) {
+            Pending p = state.inFlight.remove(requestId);
+            if (p == null) {
+                dao.findOpen(deviceId, requestId).ifPresent(row -> dao.updateStatus(row.id(), RpcStatus.TIMEOUT, null));
+                return;
+            }
+            if (p.attempts <= p.retries && System.currentTimeMillis() < p.expirationTime) {
+                if (p.persistentId != null) {
+                    dao.updateStatus(p.persistentId, RpcStatus.QUEUED, null);
+                }
+                state.queue.addFirst(p);
+                requeued = true;
+            } else {
+                end(p, RpcStatus.TIMEOUT, reason);
+            }
+        }
+        if (requeued) {
+            drain(deviceId);
+        }
+    }
+
+    private void end(Pending p, RpcStatus status, String message) {
         if (p.persistentId != null) {
             dao.updateStatus(p.persistentId, status, null);
         } else {
-            p.result.complete(new RpcOutcome.Timeout());
+            p.result.complete(new RpcOutcome.Timeout(message));
         }
     }
 
@@ -311,7 +349,7 @@ public class RpcService {
                         Pending p = it.next();
                         if (p.expirationTime < now) {
                             it.remove();
-                            end(p, p.persistentId != null ? RpcStatus.EXPIRED : RpcStatus.TIMEOUT);
+                            end(p, p.persistentId != null ? RpcStatus.EXPIRED : RpcStatus.TIMEOUT, p.offline());
                         }
                     }
                     for (Iterator<Pending> it = state.inFlight.values().iterator(); it.hasNext(); ) {
@@ -328,7 +366,7 @@ public class RpcService {
                             state.queue.addFirst(p);
                             requeued = true;
                         } else {
-                            end(p, RpcStatus.TIMEOUT);
+                            end(p, RpcStatus.TIMEOUT, p.unanswered());
                         }
                     }
                 }

@@ -160,6 +160,11 @@ public class DefaultTransportService implements TransportService {
     }
 
     @Override
+    public CompletableFuture<Void> reportRpcTimeout(DeviceInfo device, int requestId, String reason) {
+        return CompletableFuture.runAsync(() -> rpc.onDeviceTimeout(device.deviceId(), requestId, reason), executor);
+    }
+
+    @Override
     public CompletableFuture<String> clientRpc(DeviceInfo device, String request) {
         state.onActivity(device.deviceId());
         return rpc.clientRpc(device, request);

@@ -20,6 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
 import io.mote.common.entity.Device;
 import io.mote.common.entity.PageData;
 import io.mote.common.entity.RpcStatus;
+import io.mote.common.error.ErrorCode;
 import io.mote.common.error.MoteException;
 import io.mote.common.json.Json;
 import io.mote.core.device.DeviceService;
@@ -88,7 +89,10 @@ public class RpcController {
         if (outcome instanceof RpcOutcome.Delivered) {
             return ResponseEntity.ok().build();
         }
-        return ResponseEntity.status(timeoutStatus).build();
+        // ThingsBoard answers a timeout with the bare status; the error body says which timeout it was.
+        String message = outcome instanceof RpcOutcome.Timeout t ? t.message() : "RPC timed out";
+        return ResponseEntity.status(timeoutStatus).contentType(MediaType.APPLICATION_JSON)
+                .body(Json.write(Json.errorBody(timeoutStatus.value(), message, ErrorCode.GENERAL.code())));
     }
 
     /** The device's answer, as JSON when it is JSON. */

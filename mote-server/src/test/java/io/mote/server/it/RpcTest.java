@@ -99,8 +99,15 @@ class RpcTest {
         long t0 = System.nanoTime();
         var v2 = async("/api/rpc/twoway/" + deviceId, "{\"method\":\"m\",\"timeout\":5000}");
         var v1 = async("/api/plugins/rpc/twoway/" + deviceId, "{\"method\":\"m\",\"timeout\":1000}");
-        assertThat(v2.get(30, TimeUnit.SECONDS).status()).isEqualTo(504);
-        assertThat(v1.get(30, TimeUnit.SECONDS).status()).isEqualTo(408);
+        Api.Res r2 = v2.get(30, TimeUnit.SECONDS);
+        Api.Res r1 = v1.get(30, TimeUnit.SECONDS);
+        assertThat(r2.status()).isEqualTo(504);
+        assertThat(r1.status()).isEqualTo(408);
+        // ThingsBoard's error body, saying the device never took the call
+        JsonNode body = Json.MAPPER.readTree(r2.text());
+        assertThat(body.get("status").asInt()).isEqualTo(504);
+        assertThat(body.get("message").asString()).matches("Device is offline: RPC \\d+ 'm' was not delivered within 5000 ms");
+        assertThat(Json.MAPPER.readTree(r1.text()).get("message").asString()).contains("was not delivered within 5000 ms");
         // The minimum timeout is 5 s even when less is asked for.
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isGreaterThanOrEqualTo(4900);
         // The device polling afterwards gets nothing: timed-out calls are gone.

@@ -82,6 +82,13 @@ public interface TransportService {
     CompletableFuture<Void> sendRpcResponse(DeviceInfo device, int requestId, String response);
 
     /**
+     * The transport sent server-side RPC {@code requestId} and the device did not answer in time (an LwM2M
+     * request timed out): the call ends as a timeout, as when no answer comes within the call's own timeout;
+     * {@code reason} is the caller's message ({@code "LwM2M client did not answer Read /3/0/9 within 10000 ms"}).
+     */
+    CompletableFuture<Void> reportRpcTimeout(DeviceInfo device, int requestId, String reason);
+
+    /**
      * A client-side RPC from the device: {@code request} is its {@code {"method","params"}} JSON. Completes
      * with the JSON answer: a built-in method's, an application's, or an error object when nothing
      * answers within the timeout.

@@ -11,6 +11,7 @@ import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.node.TimestampedLwM2mNodes;
 import org.eclipse.leshan.core.request.CompositeDownlinkRequest;
 import org.eclipse.leshan.core.request.DownlinkRequest;
+import org.eclipse.leshan.core.request.ReadRequest;
 import org.eclipse.leshan.core.request.SimpleDownlinkRequest;
 import org.eclipse.leshan.core.response.LwM2mResponse;
 import org.eclipse.leshan.server.observation.ObservationService;
@@ -27,6 +28,7 @@ import io.mote.transport.api.SessionListener;
 import io.mote.transport.lwm2m.rpc.Lwm2mDevice;
 import io.mote.transport.lwm2m.ota.OtaClient;
 import io.mote.transport.lwm2m.rpc.Lwm2mRpc;
+import io.mote.transport.lwm2m.rpc.RpcCall;
 
 /**
  * One registered LwM2M client and its device session. On registration, and again whenever the device or
@@ -130,7 +132,7 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
     void updated(Registration updated, Registration previous) {
         this.registration = updated;
         log("Registration update: lifetime " + updated.getLifeTimeInSec() + " s, address "
-                + updated.getSocketAddress().getAddress().getHostAddress() + ":" + updated.getSocketAddress().getPort());
+                + RegistrationFacts.address(updated.getSocketAddress()));
         if (!updated.getSocketAddress().equals(previous.getSocketAddress())
                 || !updated.getLifeTimeInSec().equals(previous.getLifeTimeInSec())
                 || !updated.getBindingMode().equals(previous.getBindingMode())) {
@@ -311,6 +313,37 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
         owner.core().sendRpcResponse(device, requestId, json);
     }
 
+    /**
+     * After a successful Write, the mapped client attributes at or under the written paths are read again,
+     * so they show what the client now holds (it may have adjusted the value) rather than the old value.
+     */
+    @Override
+    public void written(List<LwM2mPath> paths) {
+        for (String attribute : profile.attributes()) {
+            LwM2mPath ap = new LwM2mPath(attribute);
+            if (paths.stream().anyMatch(w -> within(ap, w) || within(w, ap))) {
+                send(new ReadRequest(attribute), r -> {
+                    if (r.isSuccess() && r.getContent() != null) {
+                        values.store(Map.of(ap, r.getContent()), System.currentTimeMillis());
+                    }
+                });
+            }
+        }
+    }
+
+    private static boolean within(LwM2mPath inner, LwM2mPath outer) {
+        return (inner + "/").startsWith(outer + "/");
+    }
+
+    @Override
+    public void timedOut(int requestId, String what, String cause) {
+        String reason = cause == null
+                ? "LwM2M client did not answer " + what + " within " + owner.props().timeoutMs() + " ms"
+                : "LwM2M client did not answer " + what + ": " + cause;
+        log("RPC " + requestId + " timed out: " + reason);
+        owner.core().reportRpcTimeout(device, requestId, reason);
+    }
+
     /** Sends a request asynchronously, logging it and its outcome; the callback runs on a Leshan thread. */
     <T extends LwM2mResponse> void send(DownlinkRequest<T> request, Consumer<T> onResponse) {
         send(request, onResponse, e -> { });
@@ -327,7 +360,7 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
         String what = describe(request);
         if (closed) {
             log(what + " not sent: the client is no longer registered");
-            onError.accept(new IllegalStateException("the LwM2M client is no longer registered"));
+            onError.accept(new RpcCall.Unreachable("the LwM2M client is no longer registered"));
             return;
         }
         log(what);

@@ -368,6 +368,7 @@ public class Lwm2mTransport {
             notifications.increment();
             if (c != null) {
                 c.activity();
+                c.log("Send (" + request.getFormat().getName() + "): " + ValueStore.describe(data));
                 c.store(data);
             }
         }
@@ -375,6 +376,10 @@ public class Lwm2mTransport {
         @Override
         public void onError(Registration registration, String errorMessage, Exception error) {
             log.debug("LwM2M Send of {} failed: {}", registration.getEndpoint(), errorMessage);
+            Lwm2mClient c = client(registration);
+            if (c != null) {
+                c.log("Send refused: " + errorMessage);
+            }
         }
     }
 }

@@ -37,7 +37,11 @@ final class SharedAttributeWrites {
             try {
                 Object value = Values.convert(rm.type, Json.MAPPER.valueToTree(a.kv().value()));
                 client.send(new WriteRequest(WriteRequest.Mode.REPLACE, null, lp,
-                        LwM2mSingleResource.newResource(lp.getResourceId(), value, rm.type)), r -> { });
+                        LwM2mSingleResource.newResource(lp.getResourceId(), value, rm.type)), r -> {
+                    if (r.isSuccess()) {
+                        client.written(List.of(lp));
+                    }
+                });
             } catch (RuntimeException e) {
                 client.log("Shared attribute " + a.key() + " cannot be written to " + path + ": " + e.getMessage());
             }

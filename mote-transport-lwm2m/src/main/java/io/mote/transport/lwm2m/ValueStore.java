@@ -80,6 +80,23 @@ final class ValueStore {
         }
     }
 
+    /** Longest transportLog description of the values a Send carried. */
+    private static final int DESCRIBE_MAX = 1000;
+
+    /** The values of a Send as a transportLog line shows them: {@code /3/0/9=75, /3/0/0=Acme} (timestamps if any). */
+    static String describe(TimestampedLwM2mNodes data) {
+        List<String> groups = new ArrayList<>();
+        for (Instant ts : data.getTimestamps()) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            data.getNodesAt(ts).forEach((path, node) -> flatten(path, node, values));
+            List<String> pairs = new ArrayList<>();
+            values.forEach((path, v) -> pairs.add(path + "=" + plain(v)));
+            groups.add((ts == null ? "" : "at " + ts + " ") + String.join(", ", pairs));
+        }
+        String text = String.join("; ", groups);
+        return text.length() > DESCRIBE_MAX ? text.substring(0, DESCRIBE_MAX) + "…" : text;
+    }
+
     /** Resource paths ({@code /3/0/9}) to their values; a multiple resource's instances become a JSON object. */
     static void flatten(LwM2mPath path, LwM2mNode node, Map<String, Object> out) {
         if (node instanceof LwM2mObject o) {

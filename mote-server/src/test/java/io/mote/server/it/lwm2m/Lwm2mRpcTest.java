@@ -123,7 +123,7 @@ class Lwm2mRpcTest extends Lwm2mTestBase {
         assertRefused("Read", "{\"id\":\"/3/zero\"}", "BAD_REQUEST", "is not an LwM2M path");
         assertRefused("Read", "{}", "BAD_REQUEST", "params.id or params.key is required");
         assertRefused("Read", "{\"id\":\"/5/0/1\"}", "NOT_FOUND", "Object 5 is not supported");
-        assertRefused("Execute", "{\"id\":\"/3/0/9\"}", "METHOD_NOT_ALLOWED", "not executable");
+        assertRefused("Execute", "{\"id\":\"/3/0/9\"}", "BAD_REQUEST", "not executable");
         assertRefused("Execute", "{\"id\":\"/3/0\"}", "BAD_REQUEST", "Execute needs a resource path");
         assertRefused("Delete", "{\"id\":\"/3/0\"}", "BAD_REQUEST", "cannot be deleted");
         assertRefused("Delete", "{\"id\":\"/19\"}", "BAD_REQUEST", "applies to an object instance");
@@ -134,7 +134,7 @@ class Lwm2mRpcTest extends Lwm2mTestBase {
         assertRefused("WriteReplace", "{\"id\":\"/3/0/9\",\"value\":1}", "METHOD_NOT_ALLOWED", "not writable");
         assertRefused("WriteReplace", "{\"id\":\"/3/0/14\"}", "BAD_REQUEST", "params.value is missing");
         assertRefused("WriteComposite", "{\"nodes\":{\"/3/0/14\":\"+1\",\"/3/0/9\":1}}", "METHOD_NOT_ALLOWED", "not writable");
-        assertRefused("Create", "{\"id\":\"/3\",\"value\":{}}", "METHOD_NOT_ALLOWED", "single instance");
+        assertRefused("Create", "{\"id\":\"/3\",\"value\":{}}", "BAD_REQUEST", "single instance");
         assertRefused("Frobnicate", "{}", "BAD_REQUEST", "Unsupported LwM2M RPC method 'Frobnicate'");
         assertThat(client.device.requests.get()).isEqualTo(before);
     }

@@ -130,7 +130,7 @@ class Lwm2mTransportTest {
 
         assertThat(rpc("Execute", "{\"id\":\"/3/0/4\"}").toString()).isEqualTo("{\"result\":\"CHANGED\"}");
         assertThat(client.device.reboots).isEqualTo(1);
-        assertThat(rpc("Execute", "{\"id\":\"/3/0/9\"}").get("result").asString()).isEqualTo("METHOD_NOT_ALLOWED");
+        assertThat(rpc("Execute", "{\"id\":\"/3/0/9\"}").get("result").asString()).isEqualTo("BAD_REQUEST");
         assertThat(rpc("Delete", "{\"id\":\"/3/0\"}").get("result").asString()).isEqualTo("BAD_REQUEST");
 
         assertThat(rpc("Observe", "{\"id\":\"/3/0/14\"}").toString())

@@ -1,6 +1,8 @@
 package io.mote.transport.lwm2m.rpc;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.eclipse.leshan.core.model.ObjectModel;
 import org.eclipse.leshan.core.model.ResourceModel;
@@ -31,7 +33,7 @@ final class InstanceCommands {
             throw new Refused("NOT_FOUND", "Resource " + path + " is not defined by the object's model");
         }
         if (!rm.operations.isExecutable()) {
-            throw new Refused("METHOD_NOT_ALLOWED", "Resource " + path + " (" + rm.name + ") is not executable");
+            throw Refused.badRequest("Resource " + path + " (" + rm.name + ") is not executable");
         }
         JsonNode args = c.params().get("value");
         ExecuteRequest exec;
@@ -54,25 +56,38 @@ final class InstanceCommands {
     }
 
     /**
-     * {@code {"id":"/19","value":{"0":{"0":"00ad"}}}} (the client picks the instance id) or
-     * {@code {"id":"/19/1","value":{…}}}: the new instance's resources.
+     * {@code {"id":"/19","value":{"0":"00ad","1":1}}}: one new instance, resources by id, the client picks its
+     * id; {@code {"id":"/19/1","value":{…}}}: the new instance 1; {@code {"id":"/19","nodes":{"1":{…},"2":{…}}}}:
+     * several instances by id. A multiple resource takes {@code {"instanceId":value}} or one value (instance 0).
      */
     static void create(RpcCall c) {
         LwM2mPath path = new LwM2mPath(c.paths().target(c.params()));
         if (!path.isObject() && !path.isObjectInstance()) {
             throw Refused.badRequest("Create applies to an object (/19) or a new object instance (/19/1), not " + path);
         }
-        JsonNode value = c.params().get("value");
-        if (value == null) {
-            throw Refused.badRequest("params.value is missing: the new instance's resources {\"resourceId\": value, …}");
-        }
         ObjectModel om = Values.object(c.device().model(), path.getObjectId());
         if (!om.multiple) {
-            throw new Refused("METHOD_NOT_ALLOWED", "Object " + om.id + " (" + om.name + ") has a single instance");
+            throw Refused.badRequest("Object " + om.id + " (" + om.name + ") has a single instance: Create applies to"
+                    + " multiple-instance objects only");
         }
-        List<LwM2mResource> resources = Values.resources(om, path.toString(), value);
-        CreateRequest create = path.isObject() ? new CreateRequest(path.getObjectId(), resources)
-                : new CreateRequest(path.getObjectId(), new LwM2mObjectInstance(path.getObjectInstanceId(), resources));
+        JsonNode value = c.params().get("value");
+        JsonNode nodes = c.params().get("nodes");
+        CreateRequest create;
+        if (value != null && !value.isNull()) {
+            List<LwM2mResource> resources = Values.resources(om, path.toString(), value);
+            create = path.isObject() ? new CreateRequest(path.getObjectId(), resources)
+                    : new CreateRequest(path.getObjectId(), new LwM2mObjectInstance(path.getObjectInstanceId(), resources));
+        } else if (nodes != null && nodes.isObject() && !nodes.isEmpty() && path.isObject()) {
+            List<LwM2mObjectInstance> instances = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> e : nodes.properties()) {
+                int id = Values.id(e.getKey(), path.toString());
+                instances.add(new LwM2mObjectInstance(id, Values.resources(om, path + "/" + id, e.getValue())));
+            }
+            create = new CreateRequest(path.getObjectId(), instances.toArray(LwM2mObjectInstance[]::new));
+        } else {
+            throw Refused.badRequest("params.value is missing: the new instance's resources {\"resourceId\": value, …}"
+                    + " (or, for an object, params.nodes {\"instanceId\": {\"resourceId\": value, …}, …})");
+        }
         c.device().send(create, c::replyCode, c.failed());
     }
 

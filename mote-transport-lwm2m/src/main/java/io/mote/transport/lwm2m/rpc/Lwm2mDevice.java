@@ -1,8 +1,10 @@
 package io.mote.transport.lwm2m.rpc;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 import org.eclipse.leshan.core.model.LwM2mModel;
+import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.request.DownlinkRequest;
 import org.eclipse.leshan.core.response.LwM2mResponse;
 import org.eclipse.leshan.server.observation.ObservationService;
@@ -24,6 +26,15 @@ public interface Lwm2mDevice {
     /** Sends a request without blocking; exactly one of the callbacks runs, on a Leshan thread. */
     <T extends LwM2mResponse> void send(DownlinkRequest<T> request, Consumer<T> onResponse, Consumer<Exception> onError);
 
+    /** The client accepted a Write of these resources (or resource instances): mapped attributes follow them. */
+    void written(List<LwM2mPath> paths);
+
     /** The answer to RPC {@code requestId}, as JSON text. */
     void answer(int requestId, String json);
+
+    /**
+     * RPC {@code requestId} ({@code what}: its method and params) got no answer from the client: its request
+     * timed out ({@code cause} null) or could not reach it ({@code cause} says why). The call ends as a timeout.
+     */
+    void timedOut(int requestId, String what, String cause);
 }

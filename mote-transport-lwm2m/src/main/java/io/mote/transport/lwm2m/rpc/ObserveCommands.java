@@ -1,6 +1,7 @@
 package io.mote.transport.lwm2m.rpc;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 
 import org.eclipse.leshan.core.node.LwM2mPath;
@@ -24,12 +25,23 @@ final class ObserveCommands {
 
     static void observe(RpcCall c) {
         String path = c.paths().target(c.params());
+        for (Observation o : c.device().observations().getObservations(c.device().registration())) {
+            if (o instanceof SingleObservation so && so.getPath().toString().equals(path)) {
+                throw Refused.badRequest("Observation of " + path + " is already registered (ObserveCancel ends it)");
+            }
+        }
         c.device().send(new ObserveRequest(Paths.format(c.params()), path), r -> c.replyNode(r, r.getContent()), c.failed());
     }
 
     static void observeComposite(RpcCall c) {
         List<String> paths = c.paths().targets(c.params());
         List<LwM2mPath> lp = paths.stream().map(LwM2mPath::new).toList();
+        for (Observation o : c.device().observations().getObservations(c.device().registration())) {
+            if (o instanceof CompositeObservation co && new HashSet<>(co.getPaths()).equals(new HashSet<>(lp))) {
+                throw Refused.badRequest("Composite observation of " + paths
+                        + " is already registered (ObserveCompositeCancel ends it)");
+            }
+        }
         ContentFormat format = CompositeFormats.of(c.params(), c.device().registration());
         c.device().send(new ObserveCompositeRequest(format, format, lp),
                 r -> c.replyValue(r, r.isSuccess() ? Values.compositeText(paths, r.getContent()) : null), c.failed());

@@ -120,6 +120,10 @@ public final class Paths {
             throw Refused.badRequest("'" + raw + "' names no object");
         }
         int objectId = lp.getObjectId();
+        if (objectId == 0) {
+            // The TS keeps the Security object from LwM2M servers: only the bootstrap server may touch it.
+            throw Refused.badRequest("The Security object (/0) is accessible to the bootstrap server only, not " + raw);
+        }
         var supported = device.registration().getSupportedVersion(objectId);
         if (supported == null) {
             throw new Refused("NOT_FOUND", "Object " + objectId + " is not supported by the client");

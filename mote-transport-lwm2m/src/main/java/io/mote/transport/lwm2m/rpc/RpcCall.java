@@ -3,6 +3,8 @@ package io.mote.transport.lwm2m.rpc;
 import java.util.function.Consumer;
 
 import org.eclipse.leshan.core.node.LwM2mNode;
+import org.eclipse.leshan.core.request.exception.ClientSleepingException;
+import org.eclipse.leshan.core.request.exception.TimeoutException;
 import org.eclipse.leshan.core.response.LwM2mResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -37,9 +39,26 @@ public record RpcCall(int id, String method, JsonNode params, Lwm2mDevice device
         reply(value("CONTENT", value));
     }
 
-    /** The error callback for {@link Lwm2mDevice#send}: the request could not be carried out. */
+    /**
+     * The error callback for {@link Lwm2mDevice#send}. A client that did not answer (the request timed out, the
+     * client went to sleep or is no longer registered) ends the call as a timeout, whatever the command, as
+     * one that never answers an RPC; anything else could not be carried out.
+     */
     Consumer<Exception> failed() {
-        return e -> reply(error("INTERNAL_SERVER_ERROR", e.getMessage() == null ? e.toString() : e.getMessage()));
+        return e -> {
+            if (e instanceof TimeoutException || e instanceof ClientSleepingException || e instanceof Unreachable) {
+                device.timedOut(id, method + " " + Json.write(params), e instanceof TimeoutException ? null : e.getMessage());
+            } else {
+                reply(error("INTERNAL_SERVER_ERROR", e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
+        };
+    }
+
+    /** The client cannot be reached at all (no longer registered): the device is offline. */
+    public static final class Unreachable extends RuntimeException {
+        public Unreachable(String message) {
+            super(message, null, false, false);
+        }
     }
 
     static ObjectNode value(String result, String value) {

@@ -86,9 +86,13 @@ public final class Values {
 
     static LwM2mResource resource(ResourceModel rm, JsonNode value) {
         if (rm.multiple) {
+            if (value.isValueNode() && !value.isNull()) {
+                // A lone value of a multiple resource is its instance 0 ({"0":"00ad"} in a Create of /19).
+                return LwM2mMultipleResource.newResource(rm.id, Map.of(0, convert(rm.type, value)), rm.type);
+            }
             if (!value.isObject()) {
                 throw Refused.badRequest("Resource " + rm.id + " (" + rm.name
-                        + ") has multiple instances: value must be {\"instanceId\": value, …}");
+                        + ") has multiple instances: value must be {\"instanceId\": value, …} or one value");
             }
             Map<Integer, Object> values = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : value.properties()) {

@@ -10,6 +10,7 @@ import org.eclipse.leshan.core.link.lwm2m.attributes.DefaultLwM2mAttributeParser
 import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeSet;
 import org.eclipse.leshan.core.model.LwM2mModel;
 import org.eclipse.leshan.core.node.LwM2mNode;
+import org.eclipse.leshan.core.node.LwM2mObjectInstance;
 import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.WriteAttributesRequest;
@@ -44,7 +45,21 @@ public final class WriteCommands {
             throw Refused.badRequest("WriteUpdate applies to an object instance or a resource, not " + path);
         }
         LwM2mNode node = Values.writeNode(c.device().model(), path, value);
-        c.device().send(new WriteRequest(mode, Paths.format(c.params()), path, node), c::replyCode, c.failed());
+        c.device().send(new WriteRequest(mode, Paths.format(c.params()), path, node), r -> {
+            c.replyCode(r);
+            if (r.isSuccess()) {
+                c.device().written(resourcesOf(path, node));
+            }
+        }, c.failed());
+    }
+
+    /** The resources a Write of {@code node} to {@code path} sets: those of an instance, else the path itself. */
+    static List<LwM2mPath> resourcesOf(LwM2mPath path, LwM2mNode node) {
+        if (node instanceof LwM2mObjectInstance inst) {
+            return inst.getResources().keySet().stream()
+                    .map(id -> new LwM2mPath(path.getObjectId(), path.getObjectInstanceId(), id)).toList();
+        }
+        return List.of(path);
     }
 
     /** {@code {"nodes":{"/3/0/14":"+04","defaultMinimumPeriod":100}}}: paths or key names to values, written at once. */
@@ -66,7 +81,12 @@ public final class WriteCommands {
         }
         Paths.disjoint(paths);
         ContentFormat format = CompositeFormats.of(c.params(), c.device().registration());
-        c.device().send(new WriteCompositeRequest(format, values, null), c::replyCode, c.failed());
+        c.device().send(new WriteCompositeRequest(format, values, null), r -> {
+            c.replyCode(r);
+            if (r.isSuccess()) {
+                c.device().written(List.copyOf(values.keySet()));
+            }
+        }, c.failed());
     }
 
     /** {@code {"id","attributes":{"pmin":10,"pmax":120}}}: only notification attributes. */
