@@ -83,7 +83,7 @@ function resourceRow(deviceId, path, r) {
     const res = await sendRpc(deviceId, { method, params: { id: path, ...params }, timeout: 10000 });
     answer.textContent = answerText(res);
     answer.title = answer.textContent;
-    answer.classList.toggle('error', !res.ok || !['CONTENT', 'CHANGED', 'CREATED', 'DELETED'].includes(res.body?.result));
+    answer.classList.toggle('error', !res.ok || !['CONTENT', 'CHANGED', 'CREATED', 'DELETE', 'DELETED'].includes(res.body?.result));
   };
   const ask = async (title, label, initial) => {
     const inp = h('input#lwm2m-value', { value: initial });

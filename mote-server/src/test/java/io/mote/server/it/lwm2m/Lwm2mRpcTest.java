@@ -88,7 +88,7 @@ class Lwm2mRpcTest extends Lwm2mTestBase {
         assertThat(data(1, 0)).containsEntry(0, "0a0b");
         assertThat(rpc("Read", "{\"id\":\"/19/1/0\"}").get("value").asString()).contains("LwM2mMultipleResource [id=0");
 
-        assertThat(rpcText("Delete", "{\"id\":\"/19/1\"}")).isEqualTo("{\"result\":\"DELETED\"}");
+        assertThat(rpcText("Delete", "{\"id\":\"/19/1\"}")).isEqualTo("{\"result\":\"DELETE\"}");
         assertThat(client.app(1)).isNull();
         // the client's own 4.04 (no diagnostic payload) still carries its code's name as the error text
         JsonNode gone = rpc("Read", "{\"id\":\"/19/1\"}");

@@ -101,6 +101,8 @@ final class InstanceCommands {
         if (lp.getObjectId() == 3) {
             throw Refused.badRequest("The Device object instance " + path + " cannot be deleted");
         }
-        c.device().send(new DeleteRequest(path), c::replyCode, c.failed());
+        // The spec's answer to a Delete is {"result":"DELETE"}, not the CoAP code's name (DELETED).
+        c.device().send(new DeleteRequest(path),
+                r -> c.reply(r.isSuccess() ? RpcCall.value("DELETE", null) : RpcCall.failure(r)), c.failed());
     }
 }
