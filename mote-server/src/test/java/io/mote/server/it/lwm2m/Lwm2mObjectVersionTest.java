@@ -137,6 +137,22 @@ class Lwm2mObjectVersionTest extends Lwm2mTestBase {
     }
 
     @Test
+    void anObjectAnnouncedInARegistrationUpdateGetsMapped() throws Exception {
+        setUp(gettingStarted(null));
+        versioned = new VersionedClient(endpoint, server.lwm2mPort(), "3-1_1.xml", "4-1_2.xml", false);
+        versioned.awaitRegistered();
+        awaitTelemetry("batteryLevel", "75");
+        awaitLog("Object 4 (version 1.3 in the profile) is not announced by the client: its paths are skipped");
+
+        versioned.addConnectivity();
+        awaitTelemetry("rssi", "-70");
+        awaitTelemetry("linkQuality", "42");
+        awaitTrue(() -> observed().contains("\"/4/0/2\""), "object 4 observed");
+        assertThat(awaitLog("/4/0/13 skipped")).contains("Objects now ").contains("the client announced 1.2; mapping");
+        await(clientAttributes(), a -> a.toString().replace("\\", "").contains("\"4\":\"1.2\""));
+    }
+
+    @Test
     void anUnknownPolicyIsRefusedOnSave() {
         tenant = server.api().newTenant();
         Api.Res r = tenant.post("/api/deviceProfile", Profiles.profile("p-" + System.nanoTime(), gettingStarted("LOOSE")));

@@ -65,18 +65,28 @@ public final class VersionedClient implements AutoCloseable {
     final CompletableFuture<String> registered = new CompletableFuture<>();
     private final LeshanClient client;
 
+    private final ObjectsInitializer init;
+
     /** {@code device} / {@code connectivity}: the model files of objects 3 and 4 in Leshan's models, e.g. "3-1_1.xml". */
     VersionedClient(String endpoint, int port, String deviceModel, String connectivityModel) throws Exception {
+        this(endpoint, port, deviceModel, connectivityModel, true);
+    }
+
+    /** Without {@code withConnectivity} object 4 is left out until {@link #addConnectivity()}. */
+    VersionedClient(String endpoint, int port, String deviceModel, String connectivityModel, boolean withConnectivity)
+            throws Exception {
         List<ObjectModel> models = new ArrayList<>(TestClient.MODELS);
         models.removeIf(m -> m.id == 3 || m.id == 4);
         models.addAll(ObjectLoader.loadDdfResources("/models/", new String[] {deviceModel, connectivityModel}));
-        ObjectsInitializer init = new ObjectsInitializer(new StaticModel(models));
+        init = new ObjectsInitializer(new StaticModel(models));
         init.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://127.0.0.1:" + port, 123));
         init.setInstancesForObject(LwM2mId.SERVER, new Server(123, 300));
         init.setInstancesForObject(LwM2mId.DEVICE, device);
         init.setInstancesForObject(LwM2mId.CONNECTIVITY_MONITORING, connectivity);
         LeshanClientBuilder b = new LeshanClientBuilder(endpoint);
-        b.setObjects(init.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE, LwM2mId.CONNECTIVITY_MONITORING));
+        b.setObjects(withConnectivity
+                ? init.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE, LwM2mId.CONNECTIVITY_MONITORING)
+                : init.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE));
         b.setEndpointsProviders(new org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider());
         client = b.build();
         client.addObserver(new LwM2mClientObserverAdapter() {
@@ -86,6 +96,11 @@ public final class VersionedClient implements AutoCloseable {
             }
         });
         client.start();
+    }
+
+    /** Adds object 4; the client announces it in a registration update. */
+    void addConnectivity() {
+        client.getObjectTree().addObjectEnabler(init.create(LwM2mId.CONNECTIVITY_MONITORING));
     }
 
     String awaitRegistered() throws Exception {
