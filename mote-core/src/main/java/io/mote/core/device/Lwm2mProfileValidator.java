@@ -27,6 +27,7 @@ public class Lwm2mProfileValidator {
     private static final Set<String> STRATEGIES = Set.of("SINGLE", "COMPOSITE_ALL", "COMPOSITE_BY_OBJECT");
     private static final Set<String> NOTIFICATION_ATTRIBUTES = Set.of("pmin", "pmax", "gt", "lt", "st", "epmin", "epmax");
     private static final Set<String> POWER_MODES = Set.of("PSM", "DRX", "E_DRX");
+    private static final Set<String> VERSION_POLICIES = Set.of("COMPATIBLE", "STRICT");
 
     private final ResourceService resources;
 
@@ -55,6 +56,11 @@ public class Lwm2mProfileValidator {
             if (power != null && !power.isNull() && !POWER_MODES.contains(power.asString(""))) {
                 throw MoteException.invalid("Unsupported clientLwM2mSettings.powerMode '" + power.asString("")
                         + "'; use PSM, DRX or E_DRX");
+            }
+            JsonNode policy = settings.get("objectVersionPolicy");
+            if (policy != null && !policy.isNull() && !VERSION_POLICIES.contains(policy.asString(""))) {
+                throw MoteException.invalid("Unsupported clientLwM2mSettings.objectVersionPolicy '"
+                        + policy.asString(policy.toString()) + "'; use COMPATIBLE or STRICT");
             }
         }
     }

@@ -2,7 +2,9 @@ package io.mote.transport.lwm2m;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.eclipse.leshan.core.model.LwM2mModel;
@@ -51,6 +53,8 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
     private final SleepState sleep = new SleepState(this);
     private final ProfileMapping mapping = new ProfileMapping(this);
     private final ValueStore values = new ValueStore(this);
+    /** The object-version lines already in transportLog for this registration. */
+    private final Set<String> versionLines = ConcurrentHashMap.newKeySet();
     /** What firmware and software updates see of this client. */
     private final OtaClient ota = new OtaClient() {
         @Override
@@ -139,6 +143,13 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
             // A new source address (NAT rebinding, a new cell) keeps the session; only the details change.
             owner.core().postAttributes(device, RegistrationFacts.attributes(updated));
         }
+        String links = RegistrationFacts.objectLinks(updated);
+        if (!links.equals(RegistrationFacts.objectLinks(previous))) {
+            // Other objects or versions: what the profile maps to them is decided again.
+            log("Objects now " + links);
+            owner.core().postAttributes(device, RegistrationFacts.attributes(updated));
+            loadProfile(false);
+        }
     }
 
     /** A sign of life from the client: a registration update, a notification, a Send. */
@@ -218,18 +229,27 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
     // ---- the profile ----
 
     private CompletableFuture<Void> loadProfile(boolean registering) {
-        return owner.core().transportConfiguration(device).thenAccept(tc -> {
-            Lwm2mProfile next;
+        // Without the model library (the core did not answer) a mismatched object version is skipped, said in transportLog.
+        CompletableFuture<Lwm2mModelCache.Library> library = owner.models().load(device.tenantId()).exceptionally(e -> null);
+        return owner.core().transportConfiguration(device).thenAcceptBoth(library, (tc, lib) -> {
+            VersionMapping.Result mapped;
             try {
-                next = Lwm2mProfile.parse(tc.profile(), tc.device());
+                mapped = VersionMapping.of(Lwm2mProfile.parse(tc.profile(), tc.device()), this::announcedVersion,
+                        lib == null ? (id, v) -> null : lib::model);
             } catch (RuntimeException e) {
                 log.warn("LwM2M profile of device {} is unreadable: {}", device.deviceId(), e.toString());
                 return;
             }
+            Lwm2mProfile next = mapped.profile();
             Lwm2mProfile previous = profile;
             profile = next;
             if (registering) {
                 log(RegistrationFacts.registeredLine(registration));
+            }
+            for (String line : mapped.lines()) {
+                if (versionLines.add(line)) { // once per registration, not at every profile change
+                    log(line);
+                }
             }
             if (!registering && asleep()) {
                 sleep.holdProfile(); // applied at the next wake-up
@@ -241,6 +261,12 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
             log.warn("LwM2M profile of device {} could not be loaded: {}", device.deviceId(), e.toString());
             return null;
         });
+    }
+
+    /** The version of an object the client announced, or null when it has none. */
+    private String announcedVersion(int objectId) {
+        var v = registration.getSupportedVersion(objectId);
+        return v == null ? null : v.toString();
     }
 
     @Override

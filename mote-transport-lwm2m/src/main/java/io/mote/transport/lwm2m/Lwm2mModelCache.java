@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.leshan.core.model.LwM2mModel;
+import org.eclipse.leshan.core.model.LwM2mModelRepository;
 import org.eclipse.leshan.core.model.ObjectLoader;
 import org.eclipse.leshan.core.model.ObjectModel;
 import org.eclipse.leshan.server.model.LwM2mModelProvider;
@@ -32,7 +33,15 @@ final class Lwm2mModelCache implements LwM2mModelProvider {
 
     private final TransportService transport;
     private final long timeoutMs;
-    private final Map<UUID, CompletableFuture<VersionedModelProvider>> byTenant = new ConcurrentHashMap<>();
+    private final Map<UUID, CompletableFuture<Library>> byTenant = new ConcurrentHashMap<>();
+
+    /** A tenant's models: by object id and version, and per registration (the versions it announced). */
+    record Library(LwM2mModelRepository repository, VersionedModelProvider provider) {
+        /** The model of object {@code id} in {@code version}, or null when the library lacks it. */
+        ObjectModel model(int id, String version) {
+            return repository.getObjectModel(id, version);
+        }
+    }
 
     Lwm2mModelCache(TransportService transport, long timeoutMs) {
         this.transport = transport;
@@ -49,7 +58,7 @@ final class Lwm2mModelCache implements LwM2mModelProvider {
     }
 
     /** Starts loading a tenant's models (a registration waits for it before it is accepted). */
-    CompletableFuture<VersionedModelProvider> load(UUID tenantId) {
+    CompletableFuture<Library> load(UUID tenantId) {
         return byTenant.computeIfAbsent(tenantId, t -> transport.lwm2mModels(t).thenApply(Lwm2mModelCache::parse)
                 .whenComplete((p, e) -> {
                     if (e != null) {
@@ -58,7 +67,7 @@ final class Lwm2mModelCache implements LwM2mModelProvider {
                 }));
     }
 
-    private static VersionedModelProvider parse(List<Lwm2mModel> models) {
+    private static Library parse(List<Lwm2mModel> models) {
         List<ObjectModel> parsed = new ArrayList<>();
         for (Lwm2mModel m : models) {
             try {
@@ -68,7 +77,8 @@ final class Lwm2mModelCache implements LwM2mModelProvider {
                 log.warn("LwM2M model {}_{} does not parse: {}", m.objectId(), m.version(), e.toString());
             }
         }
-        return new VersionedModelProvider(parsed);
+        LwM2mModelRepository repository = new LwM2mModelRepository(parsed);
+        return new Library(repository, new VersionedModelProvider(repository));
     }
 
     @Override
@@ -77,7 +87,7 @@ final class Lwm2mModelCache implements LwM2mModelProvider {
         try {
             // Loaded when the registration was authorized; waits only right after a model change.
             return load(tenantId == null ? EntityId.NULL_UUID : tenantId).get(timeoutMs, TimeUnit.MILLISECONDS)
-                    .getObjectModel(registration);
+                    .provider().getObjectModel(registration);
         } catch (Exception e) {
             throw new IllegalStateException("LwM2M models of tenant " + tenantId + " are not available: " + e, e);
         }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import tools.jackson.databind.JsonNode;
 
@@ -14,11 +15,14 @@ import io.mote.transport.lwm2m.rpc.Paths;
  * The parts of an LWM2M profile the transport acts on: {@code observeAttr} with paths stripped of their
  * object version ({@code /3_1.2/0/9} → {@code /3/0/9}; the versions are kept per object), and from
  * {@code clientLwM2mSettings} the power mode with its timers (a device's own transport configuration
- * overrides them) and the {@code transportLog} switch.
+ * overrides them), the {@code transportLog} switch and the {@code objectVersionPolicy} ({@link VersionMapping}).
  */
 record Lwm2mProfile(Map<String, String> keyNames, Set<String> attributes, Set<String> telemetry, Set<String> observe,
                     Map<String, JsonNode> attributeLwm2m, String observeStrategy, boolean initAttrTelAsObsStrategy,
-                    Map<Integer, String> versions, Power power, boolean transportLog) {
+                    Map<Integer, String> versions, Power power, boolean transportLog, String objectVersionPolicy) {
+
+    static final String COMPATIBLE = "COMPATIBLE";
+    static final String STRICT = "STRICT";
 
     /** How a device sleeps: PSM and E_DRX devices are reachable only for a window after each uplink. */
     record Power(String mode, long psmActivityTimer, long edrxCycle, long pagingTransmissionWindow) {
@@ -43,7 +47,7 @@ record Lwm2mProfile(Map<String, String> keyNames, Set<String> attributes, Set<St
     }
 
     static final Lwm2mProfile EMPTY = new Lwm2mProfile(Map.of(), Set.of(), Set.of(), Set.of(), Map.of(), "SINGLE", false,
-            Map.of(), Power.DRX, true);
+            Map.of(), Power.DRX, true, COMPATIBLE);
 
     /** The profile's transport configuration, with the device's own power settings (either may be null). */
     static Lwm2mProfile parse(String profileJson, String deviceJson) {
@@ -57,9 +61,11 @@ record Lwm2mProfile(Map<String, String> keyNames, Set<String> attributes, Set<St
             power = Power.of(Json.parse(deviceJson), power);
         }
         boolean log = settings.path("transportLog").asBoolean(true);
+        String policy = STRICT.equals(settings.path("objectVersionPolicy").asString("")) ? STRICT : COMPATIBLE;
         JsonNode oa = tc.path("observeAttr");
         if (!oa.isObject()) {
-            return new Lwm2mProfile(Map.of(), Set.of(), Set.of(), Set.of(), Map.of(), "SINGLE", false, Map.of(), power, log);
+            return new Lwm2mProfile(Map.of(), Set.of(), Set.of(), Set.of(), Map.of(), "SINGLE", false, Map.of(), power, log,
+                    policy);
         }
         Map<Integer, String> versions = new LinkedHashMap<>();
         Map<String, String> keyNames = new LinkedHashMap<>();
@@ -72,7 +78,33 @@ record Lwm2mProfile(Map<String, String> keyNames, Set<String> attributes, Set<St
         }
         return new Lwm2mProfile(keyNames, set(oa.path("attribute"), versions), set(oa.path("telemetry"), versions),
                 set(oa.path("observe"), versions), attrs, oa.path("observeStrategy").asString("SINGLE"),
-                oa.path("initAttrTelAsObsStrategy").asBoolean(false), versions, power, log);
+                oa.path("initAttrTelAsObsStrategy").asBoolean(false), versions, power, log, policy);
+    }
+
+    /** This profile without the paths {@code drop} accepts (of objects or resources the client cannot serve). */
+    Lwm2mProfile without(Predicate<String> drop) {
+        Map<String, String> keys = new LinkedHashMap<>(keyNames);
+        keys.keySet().removeIf(drop);
+        Map<String, JsonNode> attrs = new LinkedHashMap<>(attributeLwm2m);
+        attrs.keySet().removeIf(drop);
+        return new Lwm2mProfile(keys, kept(attributes, drop), kept(telemetry, drop), kept(observe, drop), attrs,
+                observeStrategy, initAttrTelAsObsStrategy, versions, power, transportLog, objectVersionPolicy);
+    }
+
+    private static Set<String> kept(Set<String> paths, Predicate<String> drop) {
+        Set<String> s = new LinkedHashSet<>(paths);
+        s.removeIf(drop);
+        return s;
+    }
+
+    /** Every path the profile names (keys, attribute, telemetry, observe, attributeLwm2m). */
+    Set<String> paths() {
+        Set<String> s = new LinkedHashSet<>(keyNames.keySet());
+        s.addAll(attributes);
+        s.addAll(telemetry);
+        s.addAll(observe);
+        s.addAll(attributeLwm2m.keySet());
+        return s;
     }
 
     private static Set<String> set(JsonNode array, Map<Integer, String> versions) {

@@ -183,6 +183,10 @@ public class Lwm2mTransport {
         return props;
     }
 
+    Lwm2mModelCache models() {
+        return models;
+    }
+
     /** Notifications and Send requests received since the start. */
     public long notificationCount() {
         return notifications.sum();

@@ -40,48 +40,30 @@ final class ProfileMapping {
         this.client = client;
     }
 
-    /** True when the client announced the path's object in the version the profile names. */
+    /**
+     * True when the client announced the path's object. Which versions stand for the profile's was settled when
+     * the profile was read ({@link VersionMapping}): the profile held here has only the paths the client can serve.
+     */
     boolean supports(String path, Lwm2mProfile p) {
-        LwM2mPath lp = new LwM2mPath(path);
-        var version = client.registration().getSupportedVersion(lp.getObjectId());
-        if (version == null) {
-            return false;
-        }
-        String wanted = p.versions().get(lp.getObjectId());
-        return wanted == null || wanted.equals(version.toString());
+        return client.registration().getSupportedVersion(new LwM2mPath(path).getObjectId()) != null;
     }
 
-    /** Moves the client from what {@code old} set up to what {@code p} asks for. */
+    /**
+     * Moves the client from what {@code old} set up to what {@code p} asks for, leaving it as a fresh
+     * registration with {@code p} would: when anything changed (a key, a list, an object version, the
+     * strategy), every mapped path is read again, except those a new observation answers for.
+     */
     void apply(Lwm2mProfile old, Lwm2mProfile p) {
-        Set<String> oldMapped = new LinkedHashSet<>(old.attributes());
-        oldMapped.addAll(old.telemetry());
-        // Read what is newly mapped and not observed (an observation answers with the current value itself).
-        List<String> toRead = new ArrayList<>();
-        for (String path : p.attributes().isEmpty() && p.telemetry().isEmpty() ? Set.<String>of() : union(p)) {
-            if (supports(path, p) && !p.observe().contains(path) && !oldMapped.contains(path)) {
-                toRead.add(path);
-            }
-        }
         ContentFormat composite = p.composite() ? compositeFormat(p) : null;
-        if (p.initAttrTelAsObsStrategy() && composite != null) {
-            // The initial reads follow the observe strategy: one Read-Composite for all, or one per object.
-            for (List<LwM2mPath> group : groups(toRead, p)) {
-                List<String> paths = group.stream().map(LwM2mPath::toString).toList();
-                client.send(new ReadCompositeRequest(composite, composite, paths),
-                        (ReadCompositeResponse r) -> {
-                            if (r.isSuccess()) {
-                                client.values().store(r.getContent(), System.currentTimeMillis());
-                            }
-                        });
+        Set<String> observing = observe(old, p, composite);
+        if (!old.equals(p)) {
+            List<String> toRead = new ArrayList<>();
+            for (String path : union(p)) {
+                if (supports(path, p) && !observing.contains(path)) {
+                    toRead.add(path);
+                }
             }
-        } else {
-            for (String path : toRead) {
-                client.send(new ReadRequest(path), (ReadResponse r) -> {
-                    if (r.isSuccess()) {
-                        client.values().store(Map.of(new LwM2mPath(path), r.getContent()), System.currentTimeMillis());
-                    }
-                });
-            }
+            read(toRead, p, composite);
         }
         for (Map.Entry<String, JsonNode> e : p.attributeLwm2m().entrySet()) {
             if (!supports(e.getKey(), p) || e.getValue().equals(old.attributeLwm2m().get(e.getKey()))) {
@@ -93,7 +75,32 @@ final class ProfileMapping {
                 client.log("Attributes of " + e.getKey() + " are invalid: " + ex.getMessage());
             }
         }
-        observe(old, p, composite);
+    }
+
+    private void read(List<String> toRead, Lwm2mProfile p, ContentFormat composite) {
+        if (toRead.isEmpty()) {
+            return;
+        }
+        if (p.initAttrTelAsObsStrategy() && composite != null) {
+            // The initial reads follow the observe strategy: one Read-Composite for all, or one per object.
+            for (List<LwM2mPath> group : groups(toRead, p)) {
+                List<String> paths = group.stream().map(LwM2mPath::toString).toList();
+                client.send(new ReadCompositeRequest(composite, composite, paths),
+                        (ReadCompositeResponse r) -> {
+                            if (r.isSuccess()) {
+                                client.values().store(r.getContent(), System.currentTimeMillis());
+                            }
+                        });
+            }
+            return;
+        }
+        for (String path : toRead) {
+            client.send(new ReadRequest(path), (ReadResponse r) -> {
+                if (r.isSuccess()) {
+                    client.values().store(Map.of(new LwM2mPath(path), r.getContent()), System.currentTimeMillis());
+                }
+            });
+        }
     }
 
     /** The client's composite format; null (and a transportLog line) when it announced none. */
@@ -124,8 +131,11 @@ final class ProfileMapping {
         return groups.values();
     }
 
-    /** {@code composite}: the format of composite observations, or null for one observation per path. */
-    private void observe(Lwm2mProfile old, Lwm2mProfile p, ContentFormat composite) {
+    /**
+     * {@code composite}: the format of composite observations, or null for one observation per path. Returns the
+     * paths of the observations it starts (their first answer brings the value); kept ones are not among them.
+     */
+    private Set<String> observe(Lwm2mProfile old, Lwm2mProfile p, ContentFormat composite) {
         ObservationService observations = client.observations();
         Registration registration = client.registration();
         Set<Observation> current = observations.getObservations(registration);
@@ -155,9 +165,11 @@ final class ProfileMapping {
                 }
             }
         }
+        Set<String> started = new LinkedHashSet<>();
         if (single) {
             for (String path : wanted) {
                 if (!observedSingle.contains(path)) {
+                    started.add(path);
                     client.send(new ObserveRequest(path), (ObserveResponse r) -> {
                         if (r.isSuccess()) {
                             client.values().store(Map.of(new LwM2mPath(path), r.getContent()), System.currentTimeMillis());
@@ -165,11 +177,12 @@ final class ProfileMapping {
                     });
                 }
             }
-            return;
+            return started;
         }
         if (keepComposite || wanted.isEmpty()) {
-            return;
+            return started;
         }
+        started.addAll(wanted);
         for (List<LwM2mPath> paths : groups(wanted, p)) {
             client.send(new ObserveCompositeRequest(composite, composite, paths), r -> {
                 if (r.isSuccess()) {
@@ -177,5 +190,6 @@ final class ProfileMapping {
                 }
             });
         }
+        return started;
     }
 }

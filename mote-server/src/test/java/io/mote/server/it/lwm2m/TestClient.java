@@ -62,6 +62,7 @@ public final class TestClient implements AutoCloseable {
         }
 
         volatile String timezone = "+02";
+        volatile String manufacturer = "Mote Test Device";
         volatile int reboots;
         /** Reads, writes and executes the server asked of this object. */
         final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
@@ -72,7 +73,7 @@ public final class TestClient implements AutoCloseable {
                 requests.incrementAndGet();
             }
             return switch (resourceId) {
-                case 0 -> ReadResponse.success(resourceId, "Mote Test Device");
+                case 0 -> ReadResponse.success(resourceId, manufacturer);
                 case 1 -> ReadResponse.success(resourceId, "Model 500");
                 case 2 -> ReadResponse.success(resourceId, "SN-0001");
                 case 9 -> ReadResponse.success(resourceId, battery);
