@@ -362,9 +362,9 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
     }
 
     @Override
-    public void timedOut(int requestId, String what, String cause) {
+    public void timedOut(int requestId, String what, long timeoutMs, String cause) {
         String reason = cause == null
-                ? "LwM2M client did not answer " + what + " within " + owner.props().timeoutMs() + " ms"
+                ? "LwM2M client did not answer " + what + " within " + timeoutMs + " ms"
                 : "LwM2M client did not answer " + what + ": " + cause;
         log("RPC " + requestId + " timed out: " + reason);
         owner.core().reportRpcTimeout(device, requestId, reason);
@@ -381,8 +381,14 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
         send(request, owner.props().timeoutMs(), onResponse, onError);
     }
 
-    private <T extends LwM2mResponse> void send(DownlinkRequest<T> request, long timeoutMs, Consumer<T> onResponse,
-                                                Consumer<Exception> onError) {
+    @Override
+    public long requestTimeoutMs() {
+        return owner.props().timeoutMs();
+    }
+
+    @Override
+    public <T extends LwM2mResponse> void send(DownlinkRequest<T> request, long timeoutMs, Consumer<T> onResponse,
+                                               Consumer<Exception> onError) {
         String what = describe(request);
         if (closed) {
             log(what + " not sent: the client is no longer registered");

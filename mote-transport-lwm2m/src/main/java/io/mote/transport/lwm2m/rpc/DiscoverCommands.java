@@ -24,8 +24,8 @@ final class DiscoverCommands {
         if (new LwM2mPath(path).isResourceInstance()) {
             throw Refused.badRequest("Discover applies to an object, an object instance or a resource, not " + path);
         }
-        c.device().send(new DiscoverRequest(path), r -> c.replyValue(r,
-                r.isSuccess() ? new DefaultLinkSerializer().serializeCoreLinkFormat(r.getObjectLinks()) : null), c.failed());
+        c.send(new DiscoverRequest(path), r -> c.replyValue(r,
+                r.isSuccess() ? new DefaultLinkSerializer().serializeCoreLinkFormat(r.getObjectLinks()) : null));
     }
 
     /** {@code [{"url":"/","attributes":{"ct":"110",…}},{"url":"/1","attributes":{"ver":"1.1"}},…]}; nothing is sent. */

@@ -46,7 +46,7 @@ final class InstanceCommands {
         // The Bootstrap-Request Trigger (/1/x/9) makes the client de-register at once, which cancels this request
         // when the de-registration overtakes the answer: the client did as asked.
         boolean bootstrapTrigger = lp.getObjectId() == 1 && lp.getResourceId() == 9;
-        c.device().send(exec, c::replyCode, e -> {
+        c.device().send(exec, c.timeoutMs(), c::replyCode, e -> {
             if (bootstrapTrigger && e instanceof RequestCanceledException) {
                 c.reply(RpcCall.value("CHANGED", null));
             } else {
@@ -88,7 +88,7 @@ final class InstanceCommands {
             throw Refused.badRequest("params.value is missing: the new instance's resources {\"resourceId\": value, …}"
                     + " (or, for an object, params.nodes {\"instanceId\": {\"resourceId\": value, …}, …})");
         }
-        c.device().send(create, c::replyCode, c.failed());
+        c.send(create, c::replyCode);
     }
 
     /** {@code {"id":"/19/1"}}: object instances only, never the Device object's. */
@@ -102,7 +102,7 @@ final class InstanceCommands {
             throw Refused.badRequest("The Device object instance " + path + " cannot be deleted");
         }
         // The spec's answer to a Delete is {"result":"DELETE"}, not the CoAP code's name (DELETED).
-        c.device().send(new DeleteRequest(path),
-                r -> c.reply(r.isSuccess() ? RpcCall.value("DELETE", null) : RpcCall.failure(r)), c.failed());
+        c.send(new DeleteRequest(path),
+                r -> c.reply(r.isSuccess() ? RpcCall.value("DELETE", null) : RpcCall.failure(r)));
     }
 }

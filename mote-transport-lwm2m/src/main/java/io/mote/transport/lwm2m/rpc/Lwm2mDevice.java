@@ -26,6 +26,13 @@ public interface Lwm2mDevice {
     /** Sends a request without blocking; exactly one of the callbacks runs, on a Leshan thread. */
     <T extends LwM2mResponse> void send(DownlinkRequest<T> request, Consumer<T> onResponse, Consumer<Exception> onError);
 
+    /** As {@link #send(DownlinkRequest, Consumer, Consumer)}, waiting {@code timeoutMs} for the client's answer. */
+    <T extends LwM2mResponse> void send(DownlinkRequest<T> request, long timeoutMs, Consumer<T> onResponse,
+                                        Consumer<Exception> onError);
+
+    /** How long a request waits for the client's answer unless its RPC allows longer. */
+    long requestTimeoutMs();
+
     /** The client accepted a Write of these resources (or resource instances): mapped attributes follow them. */
     void written(List<LwM2mPath> paths);
 
@@ -34,7 +41,8 @@ public interface Lwm2mDevice {
 
     /**
      * RPC {@code requestId} ({@code what}: its method and params) got no answer from the client: its request
-     * timed out ({@code cause} null) or could not reach it ({@code cause} says why). The call ends as a timeout.
+     * timed out after {@code timeoutMs} ({@code cause} null) or could not reach it ({@code cause} says why).
+     * The call ends as a timeout.
      */
-    void timedOut(int requestId, String what, String cause);
+    void timedOut(int requestId, String what, long timeoutMs, String cause);
 }

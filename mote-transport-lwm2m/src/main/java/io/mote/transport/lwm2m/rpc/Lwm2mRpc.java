@@ -52,7 +52,8 @@ public final class Lwm2mRpc {
             params = Json.object();
         }
         RpcCall call = new RpcCall(request.id(), request.method(), params.isObject() ? params : Json.object(), device,
-                new Paths(device));
+                new Paths(device), RpcCall.requestTimeout(request.expirationTime(), device.requestTimeoutMs(),
+                        System.currentTimeMillis()));
         try {
             Consumer<RpcCall> command = COMMANDS.get(request.method());
             if (command == null) {

@@ -30,7 +30,7 @@ final class ObserveCommands {
                 throw Refused.badRequest("Observation of " + path + " is already registered (ObserveCancel ends it)");
             }
         }
-        c.device().send(new ObserveRequest(Paths.format(c.params()), path), r -> c.replyNode(r, r.getContent()), c.failed());
+        c.send(new ObserveRequest(Paths.format(c.params()), path), r -> c.replyNode(r, r.getContent()));
     }
 
     static void observeComposite(RpcCall c) {
@@ -43,8 +43,8 @@ final class ObserveCommands {
             }
         }
         ContentFormat format = CompositeFormats.of(c.params(), c.device().registration());
-        c.device().send(new ObserveCompositeRequest(format, format, lp),
-                r -> c.replyValue(r, r.isSuccess() ? Values.compositeText(paths, r.getContent()) : null), c.failed());
+        c.send(new ObserveCompositeRequest(format, format, lp),
+                r -> c.replyValue(r, r.isSuccess() ? Values.compositeText(paths, r.getContent()) : null));
     }
 
     static void observeCancel(RpcCall c) {

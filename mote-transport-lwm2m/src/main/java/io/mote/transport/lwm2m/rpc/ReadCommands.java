@@ -14,13 +14,13 @@ final class ReadCommands {
 
     static void read(RpcCall c) {
         String path = c.paths().target(c.params());
-        c.device().send(new ReadRequest(Paths.format(c.params()), path), r -> c.replyNode(r, r.getContent()), c.failed());
+        c.send(new ReadRequest(Paths.format(c.params()), path), r -> c.replyNode(r, r.getContent()));
     }
 
     static void readComposite(RpcCall c) {
         List<String> paths = c.paths().targets(c.params());
         ContentFormat format = CompositeFormats.of(c.params(), c.device().registration());
-        c.device().send(new ReadCompositeRequest(format, format, paths),
-                r -> c.replyValue(r, r.isSuccess() ? Values.compositeText(paths, r.getContent()) : null), c.failed());
+        c.send(new ReadCompositeRequest(format, format, paths),
+                r -> c.replyValue(r, r.isSuccess() ? Values.compositeText(paths, r.getContent()) : null));
     }
 }

@@ -15,7 +15,31 @@ import io.mote.common.json.Json;
  * One RPC command on its way: its parameters, the client, and the answer in ThingsBoard's shape
  * {@code {"result":"CONTENT","value":"…"}} or {@code {"result":"BAD_REQUEST","error":"…"}}.
  */
-public record RpcCall(int id, String method, JsonNode params, Lwm2mDevice device, Paths paths) {
+public record RpcCall(int id, String method, JsonNode params, Lwm2mDevice device, Paths paths, long timeoutMs) {
+
+    /** The longest an RPC's request waits for the client, whatever the RPC's own expiration (CoAP gives up earlier). */
+    static final long MAX_REQUEST_TIMEOUT_MS = 300_000;
+
+    /** Left between the request's timeout and the RPC's expiry, so the caller hears what the client did. */
+    static final long EXPIRY_MARGIN_MS = 2_000;
+
+    /**
+     * How long the request of an RPC expiring at {@code expirationTime} waits for the client: until just before
+     * the RPC expires (so a caller allowing 30 s gets nearly 30 s), at least the transport's request timeout,
+     * at most 5 min.
+     */
+    public static long requestTimeout(long expirationTime, long defaultMs, long now) {
+        if (expirationTime <= 0) {
+            return defaultMs;
+        }
+        return Math.max(defaultMs, Math.min(MAX_REQUEST_TIMEOUT_MS, expirationTime - now - EXPIRY_MARGIN_MS));
+    }
+
+    /** Sends the command's request; the client's answer goes to {@code onResponse}, no answer ends the call. */
+    <T extends LwM2mResponse> void send(org.eclipse.leshan.core.request.DownlinkRequest<T> request,
+                                        Consumer<T> onResponse) {
+        device.send(request, timeoutMs, onResponse, failed());
+    }
 
     void reply(ObjectNode answer) {
         device.answer(id, Json.write(answer));
@@ -47,7 +71,8 @@ public record RpcCall(int id, String method, JsonNode params, Lwm2mDevice device
     Consumer<Exception> failed() {
         return e -> {
             if (e instanceof TimeoutException || e instanceof ClientSleepingException || e instanceof Unreachable) {
-                device.timedOut(id, method + " " + Json.write(params), e instanceof TimeoutException ? null : e.getMessage());
+                device.timedOut(id, method + " " + Json.write(params), timeoutMs,
+                        e instanceof TimeoutException ? null : e.getMessage());
             } else {
                 reply(error("INTERNAL_SERVER_ERROR", e.getMessage() == null ? e.toString() : e.getMessage()));
             }

@@ -45,12 +45,12 @@ public final class WriteCommands {
             throw Refused.badRequest("WriteUpdate applies to an object instance or a resource, not " + path);
         }
         LwM2mNode node = Values.writeNode(c.device().model(), path, value);
-        c.device().send(new WriteRequest(mode, Paths.format(c.params()), path, node), r -> {
+        c.send(new WriteRequest(mode, Paths.format(c.params()), path, node), r -> {
             c.replyCode(r);
             if (r.isSuccess()) {
                 c.device().written(resourcesOf(path, node));
             }
-        }, c.failed());
+        });
     }
 
     /** The resources a Write of {@code node} to {@code path} sets: those of an instance, else the path itself. */
@@ -81,12 +81,12 @@ public final class WriteCommands {
         }
         Paths.disjoint(paths);
         ContentFormat format = CompositeFormats.of(c.params(), c.device().registration());
-        c.device().send(new WriteCompositeRequest(format, values, null), r -> {
+        c.send(new WriteCompositeRequest(format, values, null), r -> {
             c.replyCode(r);
             if (r.isSuccess()) {
                 c.device().written(List.copyOf(values.keySet()));
             }
-        }, c.failed());
+        });
     }
 
     /** {@code {"id","attributes":{"pmin":10,"pmax":120}}}: only notification attributes. */
@@ -101,7 +101,7 @@ public final class WriteCommands {
                 throw Refused.badRequest("'" + name + "' is not a notification attribute (pmin, pmax, gt, lt, st, epmin, epmax)");
             }
         }
-        c.device().send(new WriteAttributesRequest(path, attributeSet(attrs)), c::replyCode, c.failed());
+        c.send(new WriteAttributesRequest(path, attributeSet(attrs)), c::replyCode);
     }
 
     /** {@code {"pmin":10,"gt":20.5}} as a Leshan attribute set; invalid values are refused. */
