@@ -21,6 +21,10 @@ final class DeviceListener implements SessionListener {
 
     @Override
     public void onAttributesUpdate(AttributesUpdate update) {
+        if (c.sparkplug() != null) {
+            c.sparkplug().onAttributesUpdate(update);
+            return;
+        }
         c.channel().eventLoop().execute(() -> {
             Subscriptions s = c.subscriptions();
             if (s.attributes >= 0) {
@@ -37,7 +41,7 @@ final class DeviceListener implements SessionListener {
 
     @Override
     public boolean onRpcRequest(RpcRequest request) {
-        return DeviceRpc.deliver(c, request);
+        return c.sparkplug() != null ? c.sparkplug().onRpcRequest(request) : DeviceRpc.deliver(c, request);
     }
 
     @Override

@@ -52,6 +52,8 @@ import io.mote.transport.mqtt.provision.ProvisionRequests;
 import io.mote.transport.mqtt.session.InFlight;
 import io.mote.transport.mqtt.session.PersistedSession;
 import io.mote.transport.mqtt.session.SessionStore;
+import io.mote.transport.mqtt.sparkplug.SparkplugNode;
+import io.mote.transport.mqtt.sparkplug.SparkplugSettings;
 
 /**
  * One MQTT connection: the Netty handler that owns its state, answers CONNECT, and routes each PUBLISH,
@@ -94,6 +96,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private FirmwareChunks firmware;
     /** Child devices of a gateway; created on first gateway message. */
     private GatewaySessions gateway;
+    /** The CONNECT's will, and the Sparkplug B node it names when the profile says {@code sparkplug}. */
+    private SparkplugNode.Will will;
+    private SparkplugNode sparkplug;
 
     MqttConnection(MqttTransportServer server) {
         this.server = server;
@@ -186,6 +191,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         if (gateway != null) {
             gateway.closeAll();
         }
+        if (sparkplug != null) {
+            sparkplug.closeAll();
+        }
         if (clientId != null) {
             server.clients.remove(clientId, this);
         }
@@ -229,6 +237,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         clientId = clientIdAssigned ? "mote-" + UUID.randomUUID() : id;
         cleanStart = m.variableHeader().isCleanSession();
         requestedExpiryMs = ConnAcks.requestedExpiryMs(m, v5);
+        will = SparkplugNode.Will.of(m);
         int keepAlive = m.variableHeader().keepAliveTimeSeconds();
         channel.pipeline().replace(MqttTransportServer.IDLE_HANDLER, MqttTransportServer.IDLE_HANDLER,
                 new IdleStateHandler(keepAlive > 0 ? keepAlive * 1500L : 0, 0, 0, TimeUnit.MILLISECONDS));
@@ -247,9 +256,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         channel.config().setAutoRead(false);
         ConnectAuthenticator.authenticate(transport, certificates, id, userName, password)
                 .thenCompose(auth -> auth.device() == null
-                        ? CompletableFuture.completedFuture(new Connected(auth, null, null))
-                        : transport.transportConfiguration(auth.device()).thenApply(tc ->
-                                new Connected(auth, MqttTopics.of(tc), payloadsOf(auth.device(), tc))))
+                        ? CompletableFuture.completedFuture(new Connected(auth, null, null, null))
+                        : transport.transportConfiguration(auth.device()).thenApply(tc -> new Connected(auth,
+                                MqttTopics.of(tc), payloadsOf(auth.device(), tc), SparkplugSettings.of(tc))))
                 .whenComplete((c, err) -> channel.eventLoop().execute(() -> completeConnect(c, err)));
     }
 
@@ -264,7 +273,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private record Connected(ConnectAuthenticator.Result auth, MqttTopics topics, PayloadAdaptor payloads) {
+    private record Connected(ConnectAuthenticator.Result auth, MqttTopics topics, PayloadAdaptor payloads,
+                             SparkplugSettings sparkplug) {
     }
 
     private void completeConnect(Connected c, Throwable err) {
@@ -288,6 +298,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         device = c.auth().device();
+        if (c.sparkplug().enabled() && (sparkplug = SparkplugNode.of(this, c.sparkplug(), will)) == null) {
+            refuse(ConnAcks.serverUnavailable(v5));
+            return;
+        }
         topics = c.topics();
         payloads = c.payloads();
         session = transport.openSession(device, new DeviceListener(this));
@@ -310,6 +324,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
                 opened.present() ? " (session resumed)" : "");
         if (opened.present()) {
             resume();
+        }
+        if (sparkplug != null) {
+            sparkplug.start(session);
         }
     }
 
@@ -521,6 +538,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             gateway = new GatewaySessions(this, transport);
         }
         return gateway;
+    }
+
+    /** The Sparkplug B node of this connection; null unless the device's profile says {@code sparkplug}. */
+    SparkplugNode sparkplug() {
+        return sparkplug;
     }
 
     /** The connection's chunked downloads, created on first use. */
