@@ -48,7 +48,7 @@ final class DeviceListener implements SessionListener {
     public void onDeviceUpdated(DeviceInfo updated) {
         c.transport().transportConfiguration(updated).whenComplete((tc, err) -> {
             MqttTopics t = err == null ? MqttTopics.of(tc) : null;
-            PayloadAdaptor adaptor = err == null ? MqttConnection.payloadsOf(updated, tc) : null;
+            PayloadAdaptor adaptor = err == null ? ConnectedDevice.payloadsOf(updated, tc) : null;
             c.channel().eventLoop().execute(() -> c.deviceUpdated(updated, t, adaptor));
         });
     }

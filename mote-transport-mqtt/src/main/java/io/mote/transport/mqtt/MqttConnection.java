@@ -39,7 +39,6 @@ import io.mote.common.error.MoteException;
 import io.mote.common.json.Json;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
-import io.mote.transport.api.TransportConfiguration;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.mqtt.auth.ClientCertificates;
 import io.mote.transport.mqtt.auth.ConnectAuthenticator;
@@ -47,13 +46,11 @@ import io.mote.transport.mqtt.gateway.GatewaySessions;
 import io.mote.transport.mqtt.ota.FirmwareChunks;
 import io.mote.transport.mqtt.payload.JsonPayloadAdaptor;
 import io.mote.transport.mqtt.payload.PayloadAdaptor;
-import io.mote.transport.mqtt.payload.PayloadAdaptors;
 import io.mote.transport.mqtt.provision.ProvisionRequests;
 import io.mote.transport.mqtt.session.InFlight;
 import io.mote.transport.mqtt.session.PersistedSession;
 import io.mote.transport.mqtt.session.SessionStore;
 import io.mote.transport.mqtt.sparkplug.SparkplugNode;
-import io.mote.transport.mqtt.sparkplug.SparkplugSettings;
 
 /**
  * One MQTT connection: the Netty handler that owns its state, answers CONNECT, and routes each PUBLISH,
@@ -255,29 +252,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         // Wait for the outcome before reading further, so nothing is published before CONNACK.
         channel.config().setAutoRead(false);
         ConnectAuthenticator.authenticate(transport, certificates, id, userName, password)
-                .thenCompose(auth -> auth.device() == null
-                        ? CompletableFuture.completedFuture(new Connected(auth, null, null, null))
-                        : transport.transportConfiguration(auth.device()).thenApply(tc -> new Connected(auth,
-                                MqttTopics.of(tc), payloadsOf(auth.device(), tc), SparkplugSettings.of(tc))))
+                .thenCompose(auth -> ConnectedDevice.load(transport, auth))
                 .whenComplete((c, err) -> channel.eventLoop().execute(() -> completeConnect(c, err)));
     }
 
-    /** The device's payload adaptor (schemas compiled here, off the event loop); null if they do not compile. */
-    static PayloadAdaptor payloadsOf(DeviceInfo d, TransportConfiguration tc) {
-        try {
-            return PayloadAdaptors.of(tc);
-        } catch (MoteException e) {
-            log.warn("MQTT device {} ({}): its profile's protobuf schemas do not compile: {}", d.deviceName(),
-                    d.deviceId(), e.getMessage());
-            return null;
-        }
-    }
-
-    private record Connected(ConnectAuthenticator.Result auth, MqttTopics topics, PayloadAdaptor payloads,
-                             SparkplugSettings sparkplug) {
-    }
-
-    private void completeConnect(Connected c, Throwable err) {
+    private void completeConnect(ConnectedDevice c, Throwable err) {
         channel.config().setAutoRead(true);
         if (!channel.isActive()) {
             return;
