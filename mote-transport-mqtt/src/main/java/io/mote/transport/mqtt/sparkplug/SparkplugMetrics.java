@@ -97,7 +97,7 @@ final class SparkplugMetrics {
                 case Int64, UInt64, DateTime -> b.setLongValue(asLong(value));
                 case Float -> b.setFloatValue((float) asDouble(value));
                 case Double -> b.setDoubleValue(asDouble(value));
-                case Boolean -> b.setBooleanValue(value.value() instanceof Boolean v ? v : Boolean.parseBoolean(text));
+                case Boolean -> b.setBooleanValue(asBoolean(value));
                 case String, Text, UUID -> b.setStringValue(text);
                 default -> throw MoteException.badRequest("Metric '" + birth.getName() + "' of type " + type
                         + " cannot be written");
@@ -107,6 +107,21 @@ final class SparkplugMetrics {
                     + "' (" + type + ")");
         }
         return b.build();
+    }
+
+    /** true / false, or a number (non-zero is true); other text is not a boolean. */
+    private static boolean asBoolean(KvEntry v) {
+        return switch (v.type()) {
+            case BOOLEAN -> (Boolean) v.value();
+            case LONG, DOUBLE -> asDouble(v) != 0;
+            default -> {
+                String t = v.valueAsString().trim();
+                if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+                    yield Boolean.parseBoolean(t);
+                }
+                throw new NumberFormatException(t);
+            }
+        };
     }
 
     private static long asLong(KvEntry v) {
