@@ -349,6 +349,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     void takenOver() {
         channel.eventLoop().execute(() -> {
             log.debug("MQTT client {} taken over by a new connection", clientId);
+            if (sparkplug != null) {
+                sparkplug.takenOver();
+            }
             disconnect(MqttReasonCodes.Disconnect.SESSION_TAKEN_OVER);
         });
     }

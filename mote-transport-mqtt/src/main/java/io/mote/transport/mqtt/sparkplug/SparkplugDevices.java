@@ -118,13 +118,16 @@ final class SparkplugDevices {
         }
     }
 
-    void closeAll() {
+    /** Closes every device's session; {@code offline}: they are OFFLINE and inactive too. */
+    void closeAll(boolean offline) {
         closed = true;
         for (CompletableFuture<Device> f : devices.values()) {
             Device d = f.getNow(null);
             if (d != null) {
                 d.session.close();
-                node.offline(d.info);
+                if (offline) {
+                    node.offline(d.info);
+                }
             }
         }
         devices.clear();

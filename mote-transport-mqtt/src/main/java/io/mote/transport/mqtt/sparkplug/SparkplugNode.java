@@ -60,6 +60,8 @@ public final class SparkplugNode {
     /** Granted command filters with their QoS. */
     final Map<String, Byte> commandFilters = new ConcurrentHashMap<>();
     private DeviceSession session;
+    /** A new connection of the same client took over: the node lives on there. */
+    private boolean takenOver;
 
     /** A CONNECT's will message, if it has one. */
     public record Will(String topic, byte[] payload) {
@@ -305,10 +307,15 @@ public final class SparkplugNode {
         return SparkplugCommands.rpc(this, connection, connection.device(), null, birth, request);
     }
 
-    /** The connection closed: the node and its devices are OFFLINE and inactive. */
+    /** A new connection with the same client id took this one's place (event loop). */
+    public void takenOver() {
+        takenOver = true;
+    }
+
+    /** The connection closed: the node and its devices are OFFLINE and inactive, unless it was taken over. */
     public void closeAll() {
-        devices.closeAll();
-        if (connection.device() != null) {
+        devices.closeAll(!takenOver);
+        if (connection.device() != null && !takenOver) {
             offline(connection.device());
         }
     }
