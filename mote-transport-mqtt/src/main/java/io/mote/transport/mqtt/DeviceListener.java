@@ -21,6 +21,10 @@ final class DeviceListener implements SessionListener {
 
     @Override
     public void onAttributesUpdate(AttributesUpdate update) {
+        if (c.sparkplug() != null) {
+            c.sparkplug().onAttributesUpdate(update);
+            return;
+        }
         c.channel().eventLoop().execute(() -> {
             Subscriptions s = c.subscriptions();
             if (s.attributes >= 0) {
@@ -37,14 +41,14 @@ final class DeviceListener implements SessionListener {
 
     @Override
     public boolean onRpcRequest(RpcRequest request) {
-        return DeviceRpc.deliver(c, request);
+        return c.sparkplug() != null ? c.sparkplug().onRpcRequest(request) : DeviceRpc.deliver(c, request);
     }
 
     @Override
     public void onDeviceUpdated(DeviceInfo updated) {
         c.transport().transportConfiguration(updated).whenComplete((tc, err) -> {
             MqttTopics t = err == null ? MqttTopics.of(tc) : null;
-            PayloadAdaptor adaptor = err == null ? MqttConnection.payloadsOf(updated, tc) : null;
+            PayloadAdaptor adaptor = err == null ? ConnectedDevice.payloadsOf(updated, tc) : null;
             c.channel().eventLoop().execute(() -> c.deviceUpdated(updated, t, adaptor));
         });
     }

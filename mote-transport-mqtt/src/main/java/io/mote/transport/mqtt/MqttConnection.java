@@ -39,7 +39,6 @@ import io.mote.common.error.MoteException;
 import io.mote.common.json.Json;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
-import io.mote.transport.api.TransportConfiguration;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.mqtt.auth.ClientCertificates;
 import io.mote.transport.mqtt.auth.ConnectAuthenticator;
@@ -47,11 +46,11 @@ import io.mote.transport.mqtt.gateway.GatewaySessions;
 import io.mote.transport.mqtt.ota.FirmwareChunks;
 import io.mote.transport.mqtt.payload.JsonPayloadAdaptor;
 import io.mote.transport.mqtt.payload.PayloadAdaptor;
-import io.mote.transport.mqtt.payload.PayloadAdaptors;
 import io.mote.transport.mqtt.provision.ProvisionRequests;
 import io.mote.transport.mqtt.session.InFlight;
 import io.mote.transport.mqtt.session.PersistedSession;
 import io.mote.transport.mqtt.session.SessionStore;
+import io.mote.transport.mqtt.sparkplug.SparkplugNode;
 
 /**
  * One MQTT connection: the Netty handler that owns its state, answers CONNECT, and routes each PUBLISH,
@@ -94,6 +93,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private FirmwareChunks firmware;
     /** Child devices of a gateway; created on first gateway message. */
     private GatewaySessions gateway;
+    /** The CONNECT's will, and the Sparkplug B node it names when the profile says {@code sparkplug}. */
+    private SparkplugNode.Will will;
+    private SparkplugNode sparkplug;
 
     MqttConnection(MqttTransportServer server) {
         this.server = server;
@@ -186,6 +188,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         if (gateway != null) {
             gateway.closeAll();
         }
+        if (sparkplug != null) {
+            sparkplug.closeAll();
+        }
         if (clientId != null) {
             server.clients.remove(clientId, this);
         }
@@ -229,6 +234,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         clientId = clientIdAssigned ? "mote-" + UUID.randomUUID() : id;
         cleanStart = m.variableHeader().isCleanSession();
         requestedExpiryMs = ConnAcks.requestedExpiryMs(m, v5);
+        will = SparkplugNode.Will.of(m);
         int keepAlive = m.variableHeader().keepAliveTimeSeconds();
         channel.pipeline().replace(MqttTransportServer.IDLE_HANDLER, MqttTransportServer.IDLE_HANDLER,
                 new IdleStateHandler(keepAlive > 0 ? keepAlive * 1500L : 0, 0, 0, TimeUnit.MILLISECONDS));
@@ -246,28 +252,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         // Wait for the outcome before reading further, so nothing is published before CONNACK.
         channel.config().setAutoRead(false);
         ConnectAuthenticator.authenticate(transport, certificates, id, userName, password)
-                .thenCompose(auth -> auth.device() == null
-                        ? CompletableFuture.completedFuture(new Connected(auth, null, null))
-                        : transport.transportConfiguration(auth.device()).thenApply(tc ->
-                                new Connected(auth, MqttTopics.of(tc), payloadsOf(auth.device(), tc))))
+                .thenCompose(auth -> ConnectedDevice.load(transport, auth))
                 .whenComplete((c, err) -> channel.eventLoop().execute(() -> completeConnect(c, err)));
     }
 
-    /** The device's payload adaptor (schemas compiled here, off the event loop); null if they do not compile. */
-    static PayloadAdaptor payloadsOf(DeviceInfo d, TransportConfiguration tc) {
-        try {
-            return PayloadAdaptors.of(tc);
-        } catch (MoteException e) {
-            log.warn("MQTT device {} ({}): its profile's protobuf schemas do not compile: {}", d.deviceName(),
-                    d.deviceId(), e.getMessage());
-            return null;
-        }
-    }
-
-    private record Connected(ConnectAuthenticator.Result auth, MqttTopics topics, PayloadAdaptor payloads) {
-    }
-
-    private void completeConnect(Connected c, Throwable err) {
+    private void completeConnect(ConnectedDevice c, Throwable err) {
         channel.config().setAutoRead(true);
         if (!channel.isActive()) {
             return;
@@ -288,6 +277,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         device = c.auth().device();
+        if (c.sparkplug().enabled() && (sparkplug = SparkplugNode.of(this, c.sparkplug(), will)) == null) {
+            refuse(ConnAcks.serverUnavailable(v5));
+            return;
+        }
         topics = c.topics();
         payloads = c.payloads();
         session = transport.openSession(device, new DeviceListener(this));
@@ -310,6 +303,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
                 opened.present() ? " (session resumed)" : "");
         if (opened.present()) {
             resume();
+        }
+        if (sparkplug != null) {
+            sparkplug.start(session);
         }
     }
 
@@ -353,6 +349,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     void takenOver() {
         channel.eventLoop().execute(() -> {
             log.debug("MQTT client {} taken over by a new connection", clientId);
+            if (sparkplug != null) {
+                sparkplug.takenOver();
+            }
             disconnect(MqttReasonCodes.Disconnect.SESSION_TAKEN_OVER);
         });
     }
@@ -521,6 +520,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             gateway = new GatewaySessions(this, transport);
         }
         return gateway;
+    }
+
+    /** The Sparkplug B node of this connection; null unless the device's profile says {@code sparkplug}. */
+    SparkplugNode sparkplug() {
+        return sparkplug;
     }
 
     /** The connection's chunked downloads, created on first use. */

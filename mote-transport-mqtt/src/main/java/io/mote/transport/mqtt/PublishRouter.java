@@ -12,6 +12,7 @@ import io.mote.transport.mqtt.device.TelemetryAndAttributes;
 import io.mote.transport.mqtt.gateway.GatewaySessions;
 import io.mote.transport.mqtt.ota.FirmwareChunks;
 import io.mote.transport.mqtt.provision.ProvisionRequests;
+import io.mote.transport.mqtt.sparkplug.SparkplugTopic;
 
 /** Hands a device's PUBLISH to the handler of its topic. Event loop only. */
 final class PublishRouter {
@@ -31,6 +32,8 @@ final class PublishRouter {
                 log.debug("MQTT client {}: {} on a provisioning connection, closing", c.clientId(), topic);
                 c.disconnect(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID);
             }
+        } else if (c.sparkplug() != null && SparkplugTopic.isSparkplug(topic)) {
+            c.sparkplug().onPublish(p);
         } else if (topic.startsWith(ShortTopics.PREFIX) && ShortTopics.isShort(topic)) {
             ShortTopics.route(c, p);
         } else if (TopicFilter.matches(c.topics().telemetry(), topic)) {

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import io.mote.transport.mqtt.device.ShortTopics;
 import io.mote.transport.mqtt.ota.FirmwareChunks;
 import io.mote.transport.mqtt.payload.PayloadFormat;
+import io.mote.transport.mqtt.sparkplug.SparkplugTopic;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE: only the filters of the device API are granted (at most QoS 1); anything else
@@ -86,6 +87,8 @@ final class SubscribeHandler {
                 if (ok) {
                     s.software = q;
                 }
+            } else if (SparkplugTopic.isSparkplug(f)) {
+                ok = c.sparkplug() != null && c.sparkplug().subscribe(f, q);
             } else if (f.startsWith(MqttTopics.GATEWAY)) {
                 if (c.gateway() == null) {
                     log.debug("MQTT client {}: not a gateway, refused subscription to {}", c.clientId(), f);
@@ -165,6 +168,8 @@ final class SubscribeHandler {
                 s.firmware = Subscriptions.NOT_SUBSCRIBED;
             } else if (f.startsWith(FirmwareChunks.SOFTWARE)) {
                 s.software = Subscriptions.NOT_SUBSCRIBED;
+            } else if (SparkplugTopic.isSparkplug(f) && c.sparkplug() != null) {
+                c.sparkplug().unsubscribe(f);
             } else if (f.startsWith(MqttTopics.GATEWAY) && c.gateway() != null) {
                 c.gateway().unsubscribe(f);
                 s.gateway.remove(f);

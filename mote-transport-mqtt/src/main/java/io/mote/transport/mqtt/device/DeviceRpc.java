@@ -16,6 +16,7 @@ import io.mote.transport.mqtt.MqttTopics;
 import io.mote.transport.mqtt.MqttUtil;
 import io.mote.transport.mqtt.Publish;
 import io.mote.transport.mqtt.Subscriptions;
+import io.mote.transport.mqtt.payload.ApiProtos;
 import io.mote.transport.mqtt.payload.PayloadAdaptor;
 
 /**
@@ -59,15 +60,20 @@ public final class DeviceRpc {
         c.complete(p, c.transport().sendRpcResponse(c.device(), id, payloads.rpcResponse(p.payload())));
     }
 
-    /** {@code v1/devices/me/rpc/request/{id}} with {@code {"method","params"}}: client-side RPC. */
+    /**
+     * {@code v1/devices/me/rpc/request/{id}} with {@code {"method","params"}} (PROTOBUF: {@code RpcRequest},
+     * answered with {@code ToServerRpcResponseMsg}): client-side RPC.
+     */
     public static void clientRequest(MqttConnection c, Publish p, String requestId) {
-        clientRequest(c, p, requestId, MqttTopics.RPC_RESPONSE + requestId);
+        clientRequest(c, p, requestId, MqttTopics.RPC_RESPONSE + requestId, c.payloads());
     }
 
-    /** A client-side request whose answer goes to {@code responseTopic}. */
-    public static void clientRequest(MqttConnection c, Publish p, String requestId, String responseTopic) {
-        MqttUtil.intLevel(requestId, "request id");
-        JsonNode body = Json.parse(p.payload());
+    /** A client-side request whose answer goes to {@code responseTopic}, in the payloads of {@code format}. */
+    public static void clientRequest(MqttConnection c, Publish p, String requestId, String responseTopic,
+                                     PayloadAdaptor format) {
+        int id = MqttUtil.intLevel(requestId, "request id");
+        boolean proto = format.isProtobuf(p.payload());
+        JsonNode body = proto ? ApiProtos.clientRpcRequest(p.payload()) : Json.parse(p.payload());
         if (!body.isObject() || !body.path("method").isString()) {
             throw MoteException.badRequest("Client-side RPC must be {\"method\":..,\"params\":..}");
         }
@@ -75,7 +81,10 @@ public final class DeviceRpc {
         c.ack(p);
         c.transport().clientRpc(c.device(), Json.write(body)).whenComplete((answer, err) -> {
             byte qos = MqttUtil.qosOr0(c.subscriptions().rpcResponse());
-            if (err != null) {
+            if (format.sendsProtobuf()) {
+                c.publish(responseTopic, ApiProtos.clientRpcResponse(id, answer,
+                        err == null ? null : MqttUtil.unwrap(err).getMessage()), qos);
+            } else if (err != null) {
                 log.warn("MQTT client {}: client-side RPC failed", c.clientId(), MqttUtil.unwrap(err));
                 ObjectNode e = Json.object().put("error", MqttUtil.unwrap(err).getMessage());
                 c.publish(responseTopic, e, qos);

@@ -56,7 +56,7 @@ public final class ShortTopics {
         }
         s = suffixed(topic, RPC_REQUEST);
         if (s != null) {
-            DeviceRpc.clientRequest(c, p, s.id(), RPC_RESPONSE + s.levels());
+            DeviceRpc.clientRequest(c, p, s.id(), RPC_RESPONSE + s.levels(), s.format().of(c.payloads()));
             return;
         }
         c.reject(p, MqttReasonCodes.PubAck.TOPIC_NAME_INVALID, "Unknown topic " + topic);

@@ -30,6 +30,7 @@ import io.mote.transport.mqtt.MqttConnection;
 import io.mote.transport.mqtt.MqttTopics;
 import io.mote.transport.mqtt.MqttUtil;
 import io.mote.transport.mqtt.Publish;
+import io.mote.transport.mqtt.payload.ApiProtos;
 
 /**
  * The gateway API of one connection: child devices connected through it, each with a session of its own
@@ -109,7 +110,10 @@ public final class GatewaySessions {
 
     // ---------------------------------------------------------------- publishes from the gateway
 
-    public void onPublish(Publish p) {
+    public void onPublish(Publish in) {
+        // ThingsBoard's PROTOBUF messages for a PROTOBUF profile: read as the topic's JSON body.
+        byte[] json = connection.payloads().isProtobuf(in.payload()) ? ApiProtos.gatewayJson(in.topic(), in.payload()) : null;
+        Publish p = json == null ? in : new Publish(in.topic(), in.packetId(), in.qos(), json);
         switch (p.topic()) {
             case MqttTopics.GW_CONNECT -> {
                 JsonNode body = Json.parse(p.payload());
@@ -207,6 +211,11 @@ public final class GatewaySessions {
         }
         connection.complete(p, child(name, null).thenCompose(c -> transport.getAttributes(c.info,
                 client ? keys : List.of(), client ? List.of() : keys)).thenAccept(attrs -> {
+            if (connection.payloads().sendsProtobuf()) {
+                connection.publish(MqttTopics.GW_ATTRIBUTES_RESPONSE, ApiProtos.gatewayAttributesResponse(name,
+                        id.asInt(), attrs, client), MqttUtil.qosOr0(attrResponseQos));
+                return;
+            }
             List<AttributeKvEntry> found = client ? attrs.client() : attrs.shared();
             ObjectNode response = Json.object();
             response.set("id", id);
@@ -299,7 +308,8 @@ public final class GatewaySessions {
             ObjectNode msg = Json.object();
             msg.put("device", name);
             msg.set("data", DevicePayloads.attributesUpdate(update));
-            byte[] body = Json.write(msg).getBytes(StandardCharsets.UTF_8);
+            byte[] body = connection.payloads().sendsProtobuf() ? ApiProtos.gatewayAttributesUpdate(name, update)
+                    : Json.write(msg).getBytes(StandardCharsets.UTF_8);
             connection.channel().eventLoop().execute(() -> {
                 if (attrQos >= 0) {
                     connection.publish(MqttTopics.GW_ATTRIBUTES, body, attrQos);
@@ -316,7 +326,9 @@ public final class GatewaySessions {
             ObjectNode msg = Json.object();
             msg.put("device", name);
             msg.set("data", DevicePayloads.rpcRequest(request));
-            connection.publish(MqttTopics.GW_RPC, Json.write(msg).getBytes(StandardCharsets.UTF_8), qos,
+            byte[] body = connection.payloads().sendsProtobuf() ? ApiProtos.gatewayRpcRequest(name, request)
+                    : Json.write(msg).getBytes(StandardCharsets.UTF_8);
+            connection.publish(MqttTopics.GW_RPC, body, qos,
                     () -> transport.acknowledgeRpc(info, request.id()));
             return true;
         }

@@ -33,4 +33,17 @@ public interface PayloadAdaptor {
 
     /** A server-side RPC for the device. */
     byte[] rpcRequest(RpcRequest request);
+
+    /**
+     * Whether a payload on a topic of ThingsBoard's fixed messages (claim, client-side RPC, the gateway
+     * API) is PROTOBUF: for a PROTOBUF profile, unless compatibility mode takes it as JSON.
+     */
+    default boolean isProtobuf(byte[] payload) {
+        return false;
+    }
+
+    /** Whether what the server sends on those topics is PROTOBUF. */
+    default boolean sendsProtobuf() {
+        return false;
+    }
 }

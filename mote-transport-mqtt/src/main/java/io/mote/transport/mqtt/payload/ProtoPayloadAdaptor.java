@@ -50,6 +50,16 @@ final class ProtoPayloadAdaptor implements PayloadAdaptor {
         return isJson(payload) ? JsonPayloadAdaptor.INSTANCE.rpcResponse(payload) : protos.rpcResponse(payload);
     }
 
+    @Override
+    public boolean isProtobuf(byte[] payload) {
+        return !isJson(payload);
+    }
+
+    @Override
+    public boolean sendsProtobuf() {
+        return !sendJson;
+    }
+
     /** Compatibility mode: a payload that is a JSON object or array is read as JSON. */
     private boolean isJson(byte[] payload) {
         if (!acceptJson) {
