@@ -11,6 +11,7 @@ import org.eclipse.leshan.core.model.ResourceModel;
 import org.eclipse.leshan.core.node.LwM2mMultipleResource;
 import org.eclipse.leshan.core.node.LwM2mObjectInstance;
 import org.eclipse.leshan.core.node.LwM2mPath;
+import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.CreateRequest;
 import org.eclipse.leshan.core.request.WriteRequest;
 import org.eclipse.leshan.core.response.LwM2mResponse;
@@ -23,8 +24,8 @@ import io.mote.transport.api.OtaPackageRef;
  * BinaryAppDataContainer (Object 19) as ThingsBoard uses it for updates: resource 0 (Data, multi-instance
  * opaque) of instance 0 carries the package of {@code fwUpdateStrategy} 3, and instances 65533 (firmware)
  * and 65534 (software) carry the package's metadata when {@code useObject19ForOtaInfo} is set. Bytes go into
- * resource instance 0 of Data, written as the whole multi-instance resource (Replace), so a 1.0 client takes
- * it too; an instance the client lacks is created with that resource.
+ * resource instance 0 of Data, written as the whole multi-instance resource (Replace, SenML CBOR or TLV), so
+ * a 1.0 client takes it too; an instance the client lacks is created with that resource.
  */
 final class DataContainer {
 
@@ -72,13 +73,23 @@ final class DataContainer {
                       Consumer<LwM2mResponse> onResponse, Consumer<Exception> onError) {
         Registration r = client.registration();
         if (r.getAvailableInstances().contains(new LwM2mPath(OBJECT, instance))) {
-            client.send(new WriteRequest(null, OBJECT, instance, DATA, Map.of(0, bytes), ResourceModel.Type.OPAQUE),
+            client.send(new WriteRequest(format(r), OBJECT, instance, DATA, Map.of(0, bytes), ResourceModel.Type.OPAQUE),
                     timeoutMs, onResponse::accept, onError);
         } else {
             var data = LwM2mMultipleResource.newBinaryResource(DATA, Map.of(0, bytes));
-            client.send(new CreateRequest(OBJECT, new LwM2mObjectInstance(instance, data)), timeoutMs,
+            client.send(new CreateRequest(format(r), OBJECT, new LwM2mObjectInstance(instance, data)), timeoutMs,
                     onResponse::accept, onError);
         }
+    }
+
+    /**
+     * A format that carries a multi-instance resource with its bytes as they are: SenML CBOR when the client
+     * announced it, else TLV (LwM2M 1.0's, which 1.1 and 1.2 keep). SenML JSON would base64 them.
+     */
+    static ContentFormat format(Registration r) {
+        var announced = r.getSupportedContentFormats();
+        return announced != null && announced.contains(ContentFormat.SENML_CBOR) ? ContentFormat.SENML_CBOR
+                : ContentFormat.TLV;
     }
 
     private static String sha256(byte[] data) {
