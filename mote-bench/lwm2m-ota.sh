@@ -13,7 +13,7 @@ LWM2M_PORT=${MOTE_BENCH_LWM2M_PORT:-15685}
 
 start_server --mote.transport.lwm2m.port="$LWM2M_PORT" --mote.transport.lwm2m.secure-port=0 \
   --mote.transport.lwm2m.bootstrap.enabled=false --mote.transport.mqtt.enabled=false --mote.transport.coap.enabled=false \
-  --mote.transport.lwm2m.advertised-host=127.0.0.1
+  --mote.transport.lwm2m.advertised-host=127.0.0.1 --mote.transport.snmp.trap-port=-1
 rc=0
 for s in ${MOTE_BENCH_STRATEGIES:-1 2}; do
   kind=firmware
