@@ -43,9 +43,11 @@ public final class Bench {
                         --url http://127.0.0.1:8080  --username tenant@mote.local  --password <pw>
                         --devices 10000  --oids 10  --period-ms 10000  --addresses 10  --ports 5  --base-port 16100
                         --timeout-ms 2000  --warmup 30  --duration 60  --agent-threads 2  --rest-parallel 16
-                      lwm2m-ota     a firmware update of many Leshan clients (real Object 5) at once, one strategy
+                      lwm2m-ota     a firmware or software update of many Leshan clients (real Objects 5, 9, 19) at once
                         --url ..  --lwm2m-host 127.0.0.1  --lwm2m-port 5685  --username ..  --password ..
-                        --clients 100  --size 1048576  --strategy 1 (push) | 2 (Package URI)  --timeout 900
+                        --kind firmware | software  --clients 100  --size 1048576
+                        --strategy 1 (push) | 2 (Package URI) | 3 (firmware through Object 19)  --timeout 900
+                        --shared-download-socket false (true: every Package URI download from one socket)
                         --server-pid <pid> (CPU, memory)
                       fault-load    HTTP and MQTT (QoS 1) telemetry in closed loops, surviving server crashes;
                                     writes every acknowledged data point to --acked (mote-bench/fault.sh)

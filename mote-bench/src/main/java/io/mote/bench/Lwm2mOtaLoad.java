@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -14,11 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.eclipse.californium.core.CoapClient;
-import org.eclipse.californium.core.CoapHandler;
-import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.config.CoapConfig;
-import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.leshan.client.LeshanClient;
@@ -28,144 +23,26 @@ import org.eclipse.leshan.client.californium.endpoint.coap.CoapClientProtocolPro
 import org.eclipse.leshan.client.object.Security;
 import org.eclipse.leshan.client.object.Server;
 import org.eclipse.leshan.client.observer.LwM2mClientObserverAdapter;
-import org.eclipse.leshan.client.resource.BaseInstanceEnabler;
 import org.eclipse.leshan.client.resource.ObjectsInitializer;
 import org.eclipse.leshan.client.servers.LwM2mServer;
 import org.eclipse.leshan.core.LwM2mId;
+import org.eclipse.leshan.core.model.DDFFileParser;
 import org.eclipse.leshan.core.model.ObjectLoader;
 import org.eclipse.leshan.core.model.ObjectModel;
 import org.eclipse.leshan.core.model.StaticModel;
-import org.eclipse.leshan.core.node.LwM2mResource;
 import org.eclipse.leshan.core.request.RegisterRequest;
-import org.eclipse.leshan.core.request.argument.Arguments;
-import org.eclipse.leshan.core.response.ExecuteResponse;
-import org.eclipse.leshan.core.response.ReadResponse;
-import org.eclipse.leshan.core.response.WriteResponse;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A firmware update of {@code clients} LwM2M clients at once: Leshan clients in this process with a real
- * Firmware Update object (it keeps the bytes, pushed or downloaded from the Package URI, checks their
- * SHA-256, and reports the new version after Update). A package of {@code size} bytes is assigned to their
- * profile ({@code strategy} 1 push, 2 Package URI); reports the time until the server shows every device
- * UPDATED, and the server's CPU time and memory (peak resident set during the run, heap after GC at the end).
- * Stops by itself ({@code timeout} s at most).
+ * A firmware or software ({@code kind}) update of {@code clients} LwM2M clients at once: Leshan clients in this
+ * process with real Firmware Update, Software Management and BinaryAppDataContainer objects
+ * ({@link Lwm2mOtaObjects}: they keep the bytes, check their SHA-256 and report the new version). A package
+ * of {@code size} bytes is assigned to their profile ({@code strategy} 1 push, 2 Package URI, 3 firmware
+ * through Object 19); reports the time until the server shows every device UPDATED, and the server's CPU time
+ * and memory (peak resident set during the run, heap after GC at the end). Stops by itself ({@code timeout} s
+ * at most).
  */
 public final class Lwm2mOtaLoad {
-
-    /** Device (3): the firmware version the update changes. */
-    public static class Device extends BaseInstanceEnabler {
-        volatile String version = "1.0";
-
-        public Device() {
-        }
-
-        @Override
-        public ReadResponse read(LwM2mServer server, int resourceId) {
-            return switch (resourceId) {
-                case 0 -> ReadResponse.success(resourceId, "Mote bench");
-                case 3 -> ReadResponse.success(resourceId, version);
-                case 16 -> ReadResponse.success(resourceId, "U");
-                default -> super.read(server, resourceId);
-            };
-        }
-
-        @Override
-        public List<Integer> getAvailableResourceIds(ObjectModel model) {
-            return List.of(0, 3, 16);
-        }
-    }
-
-    /** Firmware Update (5): takes the package pushed or from its URI, checks it, updates on Execute. */
-    public static class Firmware extends BaseInstanceEnabler {
-        volatile byte[] expected;
-        volatile String newVersion;
-        volatile Device device;
-        volatile CoapEndpoint downloads;
-        volatile ScheduledExecutorService worker;
-        volatile long state;
-        volatile long result;
-
-        public Firmware() {
-        }
-
-        @Override
-        public ReadResponse read(LwM2mServer server, int resourceId) {
-            return switch (resourceId) {
-                case 1 -> ReadResponse.success(resourceId, "");
-                case 3 -> ReadResponse.success(resourceId, state);
-                case 5 -> ReadResponse.success(resourceId, result);
-                case 7 -> ReadResponse.success(resourceId, device.version);
-                case 9 -> ReadResponse.success(resourceId, 2L);
-                default -> super.read(server, resourceId);
-            };
-        }
-
-        @Override
-        public WriteResponse write(LwM2mServer server, boolean replace, int resourceId, LwM2mResource value) {
-            if (resourceId == 0) {
-                received((byte[]) value.getValue());
-                return WriteResponse.success();
-            }
-            if (resourceId == 1) {
-                set(1, 0);
-                CoapClient c = new CoapClient((String) value.getValue());
-                c.setEndpoint(downloads);
-                c.setTimeout(300_000L);
-                c.get(new CoapHandler() {
-                    @Override
-                    public void onLoad(CoapResponse r) {
-                        if (r.isSuccess()) {
-                            received(r.getPayload());
-                        } else {
-                            set(0, 4);
-                        }
-                    }
-
-                    @Override
-                    public void onError() {
-                        set(0, 4);
-                    }
-                });
-                return WriteResponse.success();
-            }
-            return super.write(server, replace, resourceId, value);
-        }
-
-        private void received(byte[] data) {
-            try {
-                boolean ok = MessageDigest.isEqual(MessageDigest.getInstance("SHA-256").digest(data), expected);
-                set(ok ? 2 : 0, ok ? 0 : 5);
-            } catch (Exception e) {
-                set(0, 5);
-            }
-        }
-
-        @Override
-        public ExecuteResponse execute(LwM2mServer server, int resourceId, Arguments arguments) {
-            if (resourceId != 2 || state != 2) {
-                return ExecuteResponse.badRequest("no package");
-            }
-            set(3, 0);
-            worker.schedule(() -> {
-                device.version = newVersion;
-                set(0, 1);
-            }, 100, TimeUnit.MILLISECONDS);
-            return ExecuteResponse.success();
-        }
-
-        private void set(long s, long r) {
-            state = s;
-            result = r;
-            fireResourceChange(3);
-            fireResourceChange(5);
-        }
-
-        @Override
-        public List<Integer> getAvailableResourceIds(ObjectModel model) {
-            return List.of(0, 1, 2, 3, 5, 7, 9);
-        }
-    }
 
     static void run(BenchArgs args) throws Exception {
         String url = args.string("url", "http://127.0.0.1:8080");
@@ -174,13 +51,15 @@ public final class Lwm2mOtaLoad {
         int count = args.integer("clients", 100);
         int size = args.integer("size", 1024 * 1024);
         int strategy = args.integer("strategy", 1);
+        boolean software = args.string("kind", "firmware").equals("software");
+        String prefix = software ? "sw_" : "fw_";
         int timeout = args.integer("timeout", 900);
         long serverPid = Long.parseLong(args.string("server-pid", "0"));
 
         MoteAdmin admin = new MoteAdmin(url);
         admin.login(args.string("username", "tenant@mote.local"), args.string("password", ""));
-        String run = "ota-s" + strategy + "-" + System.currentTimeMillis();
-        String profileId = admin.ensureProfile("bench-" + run, profile(strategy));
+        String run = "ota-" + prefix + strategy + "-" + System.currentTimeMillis();
+        String profileId = admin.ensureProfile("bench-" + run, profile(software, strategy));
         ExecutorService creators = Executors.newFixedThreadPool(8);
         for (int i = 0; i < count; i++) {
             int n = i;
@@ -197,7 +76,12 @@ public final class Lwm2mOtaLoad {
         new Random(42).nextBytes(file);
         byte[] sha = MessageDigest.getInstance("SHA-256").digest(file);
 
-        List<ObjectModel> models = ObjectLoader.loadDefault();
+        List<ObjectModel> models = new ArrayList<>(ObjectLoader.loadDefault());
+        for (String id : List.of("9", "19")) {
+            try (var in = Lwm2mOtaLoad.class.getResourceAsStream("/lwm2m-models/" + id + ".xml")) {
+                models.addAll(new DDFFileParser().parse(in, id + ".xml"));
+            }
+        }
         ScheduledExecutorService shared = Executors.newScheduledThreadPool(4);
         Configuration config = new CaliforniumClientEndpointsProvider.Builder().createDefaultConfiguration();
         config.set(UdpConfig.UDP_RECEIVER_THREAD_COUNT, 1);
@@ -206,25 +90,30 @@ public final class Lwm2mOtaLoad {
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, size + 1024);
         Configuration dl = Configuration.createStandardWithoutFile();
         dl.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, size + 1024);
-        CoapEndpoint downloads = new CoapEndpoint.Builder().setConfiguration(dl).build();
-        downloads.start();
+        dl.set(UdpConfig.UDP_RECEIVER_THREAD_COUNT, 1);
+        dl.set(UdpConfig.UDP_SENDER_THREAD_COUNT, 1);
+        // Each device downloads from its own address; --shared-download-socket true puts every download on one
+        // socket, as this scenario once did (then all come from one peer: 1,024 message IDs per MiB against the
+        // 65,536 a peer may use within the exchange lifetime).
+        org.eclipse.californium.core.network.CoapEndpoint sharedDownloads = args.string("shared-download-socket",
+                "false").equals("true") ? new org.eclipse.californium.core.network.CoapEndpoint.Builder()
+                .setConfiguration(dl).build() : null;
         List<LeshanClient> clients = new ArrayList<>(count);
         CountDownLatch registered = new CountDownLatch(count);
         for (int i = 0; i < count; i++) {
-            Device d = new Device();
-            Firmware f = new Firmware();
-            f.device = d;
-            f.expected = sha;
-            f.newVersion = "2.0";
-            f.downloads = downloads;
-            f.worker = shared;
+            Lwm2mOtaObjects.Context ctx = new Lwm2mOtaObjects.Context(sha, "2.0", shared, dl);
+            ctx.sharedDownloads = sharedDownloads;
+            Lwm2mOtaObjects.Firmware f = new Lwm2mOtaObjects.Firmware(ctx);
             ObjectsInitializer init = new ObjectsInitializer(new StaticModel(models));
             init.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://" + host + ":" + port, 123));
             init.setInstancesForObject(LwM2mId.SERVER, new Server(123, 3600));
-            init.setInstancesForObject(LwM2mId.DEVICE, d);
-            init.setInstancesForObject(LwM2mId.FIRMWARE, f);
+            Lwm2mOtaObjects.instance(init, LwM2mId.DEVICE, new Lwm2mOtaObjects.Device(ctx));
+            Lwm2mOtaObjects.instance(init, LwM2mId.FIRMWARE, f);
+            Lwm2mOtaObjects.instance(init, LwM2mId.SOFTWARE_MANAGEMENT, new Lwm2mOtaObjects.Software(ctx));
+            Lwm2mOtaObjects.instance(init, 19, new Lwm2mOtaObjects.AppData(f));
             LeshanClientBuilder b = new LeshanClientBuilder(run + "-ep-" + i);
-            b.setObjects(init.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE, LwM2mId.FIRMWARE));
+            b.setObjects(init.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE, LwM2mId.FIRMWARE,
+                    LwM2mId.SOFTWARE_MANAGEMENT, 19));
             b.setSharedExecutor(shared);
             b.setEndpointsProviders(new CaliforniumClientEndpointsProvider.Builder(new CoapClientProtocolProvider())
                     .setConfiguration(config).build());
@@ -242,13 +131,14 @@ public final class Lwm2mOtaLoad {
         Lwm2mLoad.Memory before = Lwm2mLoad.Memory.of(serverPid);
         long cpu0 = cpuMs(serverPid);
 
-        String packageId = admin.createPackage(profileId, "FIRMWARE", "bench-" + run, "2.0", file);
+        String packageId = admin.createPackage(profileId, software ? "SOFTWARE" : "FIRMWARE", "bench-" + run, "2.0", file);
         long t0 = System.nanoTime();
-        admin.assignToProfile(profileId, "firmwareId", packageId);
+        admin.assignToProfile(profileId, software ? "softwareId" : "firmwareId", packageId);
 
         AtomicLong peakRss = new AtomicLong();
         boolean[] done = new boolean[count];
         int updated = 0;
+        long lastUpdatedMs = 0; // when the last device that ended UPDATED was seen so (a FAILED one may end later)
         int failed = 0;
         long deadline = t0 + timeout * 1_000_000_000L;
         while (updated + failed < count && System.nanoTime() < deadline) {
@@ -256,14 +146,15 @@ public final class Lwm2mOtaLoad {
             peakRss.accumulateAndGet(rssKb(serverPid), Math::max);
             for (int i = 0; i < count; i++) {
                 if (!done[i]) {
-                    String s = admin.latest(ids.get(i), "fw_state");
+                    String s = admin.latest(ids.get(i), prefix + "state");
                     if (s.equals("UPDATED") || s.equals("FAILED")) {
                         done[i] = true;
                         if (s.equals("UPDATED")) {
                             updated++;
+                            lastUpdatedMs = (System.nanoTime() - t0) / 1_000_000;
                         } else {
                             if (failed++ == 0) {
-                                System.out.println("first FAILED: " + admin.latest(ids.get(i), "fw_error"));
+                                System.out.println("first FAILED: " + admin.latest(ids.get(i), prefix + "error"));
                             }
                         }
                     }
@@ -273,21 +164,25 @@ public final class Lwm2mOtaLoad {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         long cpu = cpuMs(serverPid) - cpu0;
         Lwm2mLoad.Memory after = Lwm2mLoad.Memory.of(serverPid);
-        System.out.printf("LwM2M firmware update, strategy %d: %d clients, package %d bytes%n", strategy, count, size);
+        System.out.printf("LwM2M %s update, strategy %d: %d clients, package %d bytes%n",
+                software ? "software" : "firmware", strategy, count, size);
         System.out.printf("UPDATED %d, FAILED %d of %d in %d ms (%s)%n", updated, failed, count, ms,
                 updated + failed == count ? "all ended" : "timed out");
+        System.out.printf("last UPDATED seen after %d ms%n", lastUpdatedMs);
         if (serverPid > 0) {
             System.out.printf("server CPU: %.1f s over the run (%.0f%% of one core)%n", cpu / 1000.0, 100.0 * cpu / ms);
             System.out.printf("server memory: RSS before %d MB, peak during %d MB; heap after GC before %d MB, after %d MB%n",
                     before.rssKb() / 1024, peakRss.get() / 1024, before.heapKb() / 1024, after.heapKb() / 1024);
         }
         clients.forEach(c -> c.destroy(false));
-        downloads.destroy();
+        if (sharedDownloads != null) {
+            sharedDownloads.destroy();
+        }
         shared.shutdownNow();
         System.exit(updated == count ? 0 : 1);
     }
 
-    private static ObjectNode profile(int strategy) {
+    private static ObjectNode profile(boolean software, int strategy) {
         ObjectNode tc = io.mote.common.json.Json.object().put("type", "LWM2M");
         ObjectNode oa = tc.putObject("observeAttr");
         oa.putObject("keyName");
@@ -299,7 +194,7 @@ public final class Lwm2mOtaLoad {
         tc.putArray("bootstrap");
         tc.put("bootstrapServerUpdateEnable", false);
         tc.putObject("clientLwM2mSettings").put("powerMode", "DRX").put("transportLog", false)
-                .put("fwUpdateStrategy", strategy).put("swUpdateStrategy", 1);
+                .put("fwUpdateStrategy", software ? 1 : strategy).put("swUpdateStrategy", software ? strategy : 1);
         return tc;
     }
 

@@ -19,7 +19,8 @@ import io.mote.server.it.TestServer;
 
 /**
  * LwM2M updates that are interrupted: Mote restarts while a client downloads (the client registers again and
- * gets the update from the start), and a client that stops mid-transfer (bounded retries, then FAILED).
+ * gets the update from the start, the transfer counted against its retries), and a client that stops
+ * mid-transfer (bounded retries, then FAILED).
  * Runs servers of its own, with a short transfer timeout.
  */
 class Lwm2mOtaRestartTest {
@@ -117,6 +118,51 @@ class Lwm2mOtaRestartTest {
             awaitState(again, d, "UPDATED");
             assertThat(Lwm2mOtaTest.sha256(client.firmware.received)).isEqualTo(Lwm2mOtaTest.sha256(file));
             assertThat(client.deviceObject.firmwareVersion).isEqualTo("9.0");
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void retriesAreCountedAcrossRestartsSoAnUpdateCutOffByEveryRestartEndsFailed() throws Exception {
+        Path dir = Files.createTempDirectory("mote-ota-attempts");
+        byte[] file = image(40_000, 23);
+        Api tenant;
+        Device d;
+        int port;
+        UpdatableClient client;
+        try (TestServer first = TestServer.start(dir, args())) {
+            tenant = first.api().newTenant();
+            d = device(tenant);
+            port = first.lwm2mPort();
+            client = new UpdatableClient(d.endpoint(), port, 4 * 1024 * 1024, false);
+            client.behaviour.expectedSha256 = Lwm2mOtaTest.sha256(file);
+            client.behaviour.newVersion = "3.0";
+            client.behaviour.downloadGate = new CompletableFuture<>(); // never downloads
+            client.awaitRegistered();
+            awaitTrue(() -> first.bean(io.mote.transport.lwm2m.Lwm2mTransport.class).clientCount() == 1, "registered");
+            Thread.sleep(500);
+            assign(tenant, d, "3.0", file);
+            awaitTrue(() -> !client.firmware.uri.isEmpty(), "Package URI written");
+        }
+        String attempt = "/api/plugins/telemetry/DEVICE/" + d.deviceId() + "/values/timeseries?keys=fw_attempt";
+        try {
+            String before = client.firmware.uri;
+            try (TestServer second = TestServer.start(dir, args("--mote.transport.lwm2m.port=" + port))) {
+                Api again = second.api().withToken(tenant.authToken());
+                client.client.triggerRegistrationUpdate();
+                awaitTrue(() -> !client.firmware.uri.equals(before), "a new Package URI after the first restart");
+                awaitTrue(() -> again.get(attempt).ok().path("fw_attempt").path(0).path("value").asLong() == 2,
+                        "the second attempt recorded");
+            }
+            // retries=1: the attempt the second restart cut off was the last one.
+            try (TestServer third = TestServer.start(dir, args("--mote.transport.lwm2m.port=" + port))) {
+                Api again = third.api().withToken(tenant.authToken());
+                client.client.triggerRegistrationUpdate();
+                JsonNode t = awaitState(again, d, "FAILED");
+                assertThat(t.path("fw_error").path(0).path("value").asString())
+                        .isEqualTo("the transfer broke off 2 times, the last by a restart of Mote: no retries left");
+            }
         } finally {
             client.close();
         }

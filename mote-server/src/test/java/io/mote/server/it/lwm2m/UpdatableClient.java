@@ -66,9 +66,16 @@ final class UpdatableClient implements AutoCloseable {
     final LeshanClient client;
     final CompletableFuture<String> registered = new CompletableFuture<>();
     final List<String> downloads = new CopyOnWriteArrayList<>();
+    /** What the server wrote into Object 19, by instance. */
+    final java.util.Map<Integer, byte[]> appData = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor();
 
     UpdatableClient(String endpoint, int port, int maxBodySize, boolean queueMode) {
+        this(endpoint, port, maxBodySize, queueMode, true);
+    }
+
+    /** {@code object19}: whether the client has BinaryAppDataContainer (19), with instance 0. */
+    UpdatableClient(String endpoint, int port, int maxBodySize, boolean queueMode, boolean object19) {
         List<ObjectModel> models = new java.util.ArrayList<>(TestClient.MODELS);
         try (var in = UpdatableClient.class.getResourceAsStream("/lwm2m-models/9.xml")) {
             models.addAll(new org.eclipse.leshan.core.model.DDFFileParser().parse(in, "9.xml"));
@@ -83,11 +90,19 @@ final class UpdatableClient implements AutoCloseable {
         init.setInstancesForObject(LwM2mId.DEVICE, deviceObject);
         init.setInstancesForObject(LwM2mId.FIRMWARE, firmware);
         init.setInstancesForObject(LwM2mId.SOFTWARE_MANAGEMENT, software);
+        init.setInstancesForObject(AppData.OBJECT, new AppData(this));
+        init.setFactoryForObject(AppData.OBJECT, new org.eclipse.leshan.client.resource.BaseInstanceEnablerFactory() {
+            @Override
+            public org.eclipse.leshan.client.resource.LwM2mInstanceEnabler create() {
+                return new AppData(UpdatableClient.this);
+            }
+        });
         deviceObject.owner = this;
         firmware.owner = this;
         software.owner = this;
         LeshanClientBuilder b = new LeshanClientBuilder(endpoint);
-        b.setObjects(init.createAll());
+        b.setObjects(object19 ? init.createAll() : init.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE,
+                LwM2mId.FIRMWARE, LwM2mId.SOFTWARE_MANAGEMENT));
         DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
         engine.setQueueMode(queueMode);
         b.setRegistrationEngineFactory(engine);
@@ -170,6 +185,48 @@ final class UpdatableClient implements AutoCloseable {
         } finally {
             coap.shutdown();
             ep.destroy();
+        }
+    }
+
+    /**
+     * BinaryAppDataContainer (19): keeps what the server writes into Data (0) per instance. What arrives in
+     * instance 0 is a firmware package (ThingsBoard's strategy 3): the "application" hands it to the Firmware
+     * Update object, which checks it as if it had been pushed into /5/0/0.
+     */
+    public static final class AppData extends BaseInstanceEnabler {
+        static final int OBJECT = 19;
+        private final UpdatableClient owner;
+        volatile byte[] data;
+
+        public AppData(UpdatableClient owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public WriteResponse write(LwM2mServer server, boolean replace, int resourceId, LwM2mResource value) {
+            if (resourceId != 0 || !value.isMultiInstances() || value.getInstance(0) == null) {
+                return WriteResponse.badRequest("Data (0) takes resource instance 0");
+            }
+            data = (byte[]) value.getInstance(0).getValue();
+            owner.appData.put(getId(), data);
+            if (getId() == 0) {
+                owner.firmware.received(data);
+            }
+            return WriteResponse.success();
+        }
+
+        @Override
+        public ReadResponse read(LwM2mServer server, int resourceId) {
+            if (resourceId == 0) {
+                return ReadResponse.success(resourceId, java.util.Map.of(0, data == null ? new byte[0] : data),
+                        org.eclipse.leshan.core.model.ResourceModel.Type.OPAQUE);
+            }
+            return super.read(server, resourceId);
+        }
+
+        @Override
+        public List<Integer> getAvailableResourceIds(ObjectModel model) {
+            return List.of(0);
         }
     }
 

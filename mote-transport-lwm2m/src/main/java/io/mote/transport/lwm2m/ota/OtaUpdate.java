@@ -40,6 +40,7 @@ final class OtaUpdate {
     private final Transfer transfer;
     private volatile OtaClient client;
     private UpdateState state = UpdateState.QUEUED;
+    private final boolean info;
     private int attempts;
     private boolean ended;
     private java.util.concurrent.CompletableFuture<byte[]> data;
@@ -47,12 +48,19 @@ final class OtaUpdate {
     /** Timestamp of the last recorded state: each state gets its own, so none overwrites another. */
     private long lastTs;
 
-    OtaUpdate(OtaUpdates owner, UpdateObject object, OtaPackageRef pkg, Transfer transfer, OtaClient client) {
+    /**
+     * @param info          write the package's metadata into Object 19 before each transfer
+     * @param priorAttempts transfers this update made before a restart of Mote (they count against the retries)
+     */
+    OtaUpdate(OtaUpdates owner, UpdateObject object, OtaPackageRef pkg, Transfer transfer, OtaClient client,
+              boolean info, int priorAttempts) {
         this.owner = owner;
         this.object = object;
         this.pkg = pkg;
         this.transfer = transfer;
         this.client = client;
+        this.info = info;
+        this.attempts = priorAttempts;
         // The core stored QUEUED when the package was assigned, which may be this very millisecond:
         // the first state this update records comes strictly later, so it does not overwrite QUEUED.
         this.lastTs = System.currentTimeMillis();
@@ -93,6 +101,8 @@ final class OtaUpdate {
         readVersion(version -> {
             if (pkg.version().equals(version)) {
                 updated(version); // the client runs the package's version already
+            } else if (attempts > owner.settings().retries()) {
+                fail("the transfer broke off " + attempts + " times, the last by a restart of Mote: no retries left");
             } else {
                 transfer();
             }
@@ -120,7 +130,7 @@ final class OtaUpdate {
             return;
         }
         attempts++;
-        record(UpdateState.DOWNLOADING, null);
+        record(UpdateState.DOWNLOADING, null, KvEntry.ofLong(object.attemptKey(), attempts));
         arm();
         if (data == null) {
             data = owner.packages().acquire(pkg); // released when the update ends
@@ -132,11 +142,42 @@ final class OtaUpdate {
                 }
                 if (e != null) {
                     fail("the package could not be read: " + e.getMessage());
+                } else if (info) {
+                    writeInfo(bytes);
                 } else {
                     transfer.start(this, bytes);
                 }
             }
         });
+    }
+
+    /**
+     * {@code useObject19ForOtaInfo}: the metadata goes into its Object 19 instance first; the transfer follows
+     * whatever the client answered (a refusal is logged: the metadata is a courtesy, the package is the update).
+     */
+    private void writeInfo(byte[] bytes) {
+        int instance = DataContainer.infoInstance(object);
+        DataContainer.write(client, instance, DataContainer.info(pkg, bytes), timeoutMs(), r -> {
+            if (!r.isSuccess()) {
+                client.log(what() + ": the client refused the package metadata in " + DataContainer.path(instance)
+                        + ": " + r.getCode().getName() + (r.getErrorMessage() == null ? "" : " " + r.getErrorMessage()));
+            }
+            startTransfer(bytes);
+        }, e -> {
+            client.log(what() + ": writing the package metadata into " + DataContainer.path(instance) + " failed: "
+                    + e.getMessage());
+            startTransfer(bytes);
+        });
+    }
+
+    private synchronized void startTransfer(byte[] bytes) {
+        if (!ended && state == UpdateState.DOWNLOADING) {
+            transfer.start(this, bytes);
+        }
+    }
+
+    long timeoutMs() {
+        return owner.settings().transferTimeoutMs();
     }
 
     // ---- what the client reports ----
@@ -337,13 +378,16 @@ final class OtaUpdate {
 
     // ---- talking to the client and the core ----
 
-    private void record(UpdateState next, String error) {
+    private void record(UpdateState next, String error, KvEntry... more) {
         state = next;
         long now = lastTs = Math.max(System.currentTimeMillis(), lastTs + 1);
-        List<TsKvEntry> kv = new ArrayList<>(2);
+        List<TsKvEntry> kv = new ArrayList<>(2 + more.length);
         kv.add(new TsKvEntry(now, KvEntry.ofString(object.prefix + "state", next.name())));
         if (error != null) {
             kv.add(new TsKvEntry(now, KvEntry.ofString(object.prefix + "error", error)));
+        }
+        for (KvEntry e : more) {
+            kv.add(new TsKvEntry(now, e));
         }
         client.log(what() + ": " + next + (error == null ? "" : " (" + error + ")"));
         owner.core().postTelemetry(client.device(), kv).exceptionally(e -> {
@@ -358,7 +402,7 @@ final class OtaUpdate {
     }
 
     <T extends LwM2mResponse> void send(DownlinkRequest<T> request, Consumer<T> onResponse, Consumer<Exception> onError) {
-        client.send(request, owner.settings().transferTimeoutMs(), onResponse, onError);
+        client.send(request, timeoutMs(), onResponse, onError);
     }
 
     private void observe(int resource) {

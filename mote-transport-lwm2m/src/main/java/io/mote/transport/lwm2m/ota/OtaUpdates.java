@@ -29,7 +29,7 @@ import io.mote.transport.api.TransportService;
  * update out with the profile's {@code fwUpdateStrategy} / {@code swUpdateStrategy}. One {@link OtaUpdate}
  * per device and kind; it outlives a registration, so a client that reboots to apply its firmware and
  * registers again is followed up. After a restart of Mote, a device registering with an update still open
- * in its {@code fw_state} starts it again from the beginning.
+ * in its {@code fw_state} starts it again from the beginning, with the retries its earlier transfers left.
  */
 public final class OtaUpdates {
 
@@ -178,7 +178,8 @@ public final class OtaUpdates {
     private void check(OtaClient client, UpdateObject object, boolean assigned) {
         var pkg = core.otaPackage(client.device(), object.type);
         var latest = assigned ? java.util.concurrent.CompletableFuture.completedFuture(List.<TsKvEntry>of())
-                : core.latestTelemetry(client.device(), List.of(object.prefix + "state", "target_" + object.prefix + "version"));
+                : core.latestTelemetry(client.device(), List.of(object.prefix + "state",
+                        "target_" + object.prefix + "version", object.attemptKey()));
         var config = core.transportConfiguration(client.device());
         pkg.thenCombine(latest, (p, l) -> new Object[] {p, l}).thenCombine(config, (pl, tc) -> {
             @SuppressWarnings("unchecked")
@@ -186,7 +187,7 @@ public final class OtaUpdates {
             @SuppressWarnings("unchecked")
             List<TsKvEntry> l = (List<TsKvEntry>) pl[1];
             begin(client, object, p.orElse(null), assigned, assigned || open(l, p.orElse(null), object),
-                    ClientOtaSettings.parse(tc.profile()));
+                    assigned ? 0 : attempts(l, p.orElse(null), object), ClientOtaSettings.parse(tc.profile()));
             return null;
         }).exceptionally(e -> {
             log.warn("LwM2M update of device {} not started: {}", client.device().deviceId(), e.toString());
@@ -214,8 +215,55 @@ public final class OtaUpdates {
         return !pkg.version().equals(target) || !(state.equals("UPDATED") || state.equals("FAILED"));
     }
 
+    /** The profile's strategy; Object 19 (strategy 3) only for firmware and a client that has the object. */
+    private Transfer transfer(OtaClient client, UpdateObject object, ClientOtaSettings cfg) {
+        int strategy = cfg.strategy(object);
+        if (strategy == 3 && object == UpdateObject.SOFTWARE) {
+            client.log("swUpdateStrategy 3 is not defined (1 push, 2 Package URI): pushing into /9/0/2 (strategy 1)");
+            strategy = 1;
+        } else if (strategy == 3 && !DataContainer.supported(client.registration())) {
+            client.log("fwUpdateStrategy 3 writes the package into Object 19, which the client does not have: "
+                    + "pushing into /5/0/0 (strategy 1) instead");
+            strategy = 1;
+        }
+        return Transfer.of(strategy, resource, base(client, object, cfg));
+    }
+
+    /** Whether the package's metadata goes into Object 19 first ({@code useObject19ForOtaInfo}). */
+    private static boolean info(OtaClient client, UpdateObject object, ClientOtaSettings cfg) {
+        if (!cfg.useObject19ForOtaInfo()) {
+            return false;
+        }
+        if (!DataContainer.supported(client.registration())) {
+            client.log("useObject19ForOtaInfo is set but the client does not have Object 19: the "
+                    + object.type.name().toLowerCase() + " package's metadata is not written");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The transfers an open update of this package already made before Mote stopped ({@code fw_attempt}
+     * recorded with each DOWNLOADING), so a restart does not grant it a fresh set of retries.
+     */
+    private static int attempts(List<TsKvEntry> latest, OtaPackageRef pkg, UpdateObject object) {
+        if (pkg == null) {
+            return 0;
+        }
+        String target = null;
+        long attempts = 0;
+        for (TsKvEntry e : latest) {
+            if (e.kv().key().equals("target_" + object.prefix + "version")) {
+                target = String.valueOf(e.kv().value());
+            } else if (e.kv().key().equals(object.attemptKey()) && e.kv().value() instanceof Number n) {
+                attempts = n.longValue();
+            }
+        }
+        return pkg.version().equals(target) ? (int) Math.min(attempts, Integer.MAX_VALUE) : 0;
+    }
+
     private void begin(OtaClient client, UpdateObject object, OtaPackageRef pkg, boolean assigned, boolean start,
-                       ClientOtaSettings cfg) {
+                       int priorAttempts, ClientOtaSettings cfg) {
         String key = key(client, object);
         OtaUpdate next;
         synchronized (updates) {
@@ -232,16 +280,13 @@ public final class OtaUpdates {
             if (pkg == null || !start) {
                 return;
             }
-            int strategy = cfg.strategy(object);
-            next = new OtaUpdate(this, object, pkg, Transfer.of(strategy, resource, base(client, object, cfg)), client);
+            next = new OtaUpdate(this, object, pkg, transfer(client, object, cfg), client,
+                    info(client, object, cfg), priorAttempts);
             updates.put(key, next);
         }
         if (!pkg.hasData()) {
             next.fail("the package has no file here (it is downloaded from its URL), so it cannot be sent over LwM2M");
             return;
-        }
-        if (cfg.strategy(object) == 3 || cfg.useObject19ForOtaInfo()) {
-            client.log("fwUpdateStrategy 3 and useObject19ForOtaInfo are not supported yet: using strategy 1");
         }
         next.start();
     }

@@ -1,6 +1,9 @@
 package io.mote.transport.lwm2m.ota;
 
-/** How the package reaches the client: pushed into the Package resource, or pulled from a Package URI. */
+/**
+ * How the package reaches the client: pushed into the Package resource, pulled from a Package URI, or pushed
+ * into Object 19 (firmware strategy 3).
+ */
 interface Transfer {
 
     /** Starts moving the package; the outcome comes back through the update's callbacks. */
@@ -11,6 +14,10 @@ interface Transfer {
     }
 
     static Transfer of(int strategy, PackageResource resource, String base) {
-        return strategy == 2 ? new PackageUriTransfer(resource, base) : new PushTransfer();
+        return switch (strategy) {
+            case 2 -> new PackageUriTransfer(resource, base);
+            case 3 -> new DataContainerTransfer();
+            default -> new PushTransfer();
+        };
     }
 }

@@ -139,6 +139,14 @@ enum UpdateObject {
         return "/" + objectId + "/0/" + resource;
     }
 
+    /**
+     * The telemetry key counting the transfers of the update under way ({@code fw_attempt}), recorded with each
+     * DOWNLOADING so that retries stay bounded across a restart of Mote.
+     */
+    String attemptKey() {
+        return prefix + "attempt";
+    }
+
     abstract Phase phase(long state);
 
     /** The Update Result says the update or install succeeded. */
