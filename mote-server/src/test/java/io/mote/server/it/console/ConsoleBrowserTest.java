@@ -26,6 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -261,6 +263,54 @@ class ConsoleBrowserTest {
         anon.post("/api/v1/" + tokens[0] + "/telemetry", Json.object().put("fw_state", "FAILED")).ok();
         awaitRollout("FAILED", "1", "0", "1");
         awaitRollout("DOWNLOADING", "0", "0", "0");
+    }
+
+    @Test
+    void theLwm2mProfileEditorKeysResourcesOfEveryChosenInstance() {
+        Api tenant = server.api().newTenant();
+        signIn(d, server.baseUrl(), email(tenant), PASSWORD);
+        String profileName = "multi-" + UUID.randomUUID().toString().substring(0, 6);
+        Browser.go(d, "profiles/new");
+        awaitElement(d, By.id("profile-name")).sendKeys(profileName);
+        new Select(d.findElement(By.id("profile-transport"))).selectByValue("LWM2M");
+        // Object 19 (BinaryAppDataContainer) is a multiple-instance object.
+        String key = await(d, x -> x.findElements(By.cssSelector("#lwm2m-add-object option")).stream()
+                .map(o -> o.getAttribute("value")).filter(v -> v.startsWith("19_")).findFirst().orElse(null));
+        new Select(d.findElement(By.id("lwm2m-add-object"))).selectByValue(key);
+        WebElement card = awaitElement(d, By.cssSelector(".lwm2m-object[data-key='" + key + "']"));
+        assertThat(card.findElements(By.cssSelector(".chip"))).extracting(WebElement::getText).containsExactly("/0");
+        card.findElement(By.cssSelector("input.new-instance")).sendKeys("3");
+        card.findElement(By.cssSelector("button.add-instance")).click();
+        String p0 = "/" + key + "/0/";
+        String p3 = "/" + key + "/3/";
+        awaitElement(d, By.cssSelector("tr[data-path='" + p3 + "0'] input[data-kind=telemetry]")).click();
+        d.findElement(By.cssSelector("tr[data-path='" + p3 + "0'] input[data-kind=observe]")).click();
+        d.findElement(By.cssSelector("tr[data-path='" + p0 + "5'] input[data-kind=attribute]")).click();
+        // A third instance added and removed again leaves nothing of it in the profile.
+        card = d.findElement(By.cssSelector(".lwm2m-object[data-key='" + key + "']"));
+        card.findElement(By.cssSelector("input.new-instance")).sendKeys("7");
+        card.findElement(By.cssSelector("button.add-instance")).click();
+        awaitElement(d, By.cssSelector(".chip[data-instance='7'] button.drop-instance")).click();
+        await(d, x -> x.findElements(By.cssSelector("tr[data-path='/" + key + "/7/0']")).isEmpty() ? true : null);
+        docShot(d, "profile-lwm2m-instances");
+        d.findElement(By.id("profile-save")).click();
+        await(d, x -> String.valueOf(Browser.js(x, "return location.hash")).matches("#/profiles/[0-9a-f-]{36}") ? true : null);
+
+        JsonNode oa = tenant.get("/api/deviceProfiles?pageSize=10&page=0&textSearch=" + profileName).ok().get("data").get(0)
+                .get("profileData").get("transportConfiguration").get("observeAttr");
+        assertThat(oa.get("telemetry").toString()).isEqualTo("[\"" + p3 + "0\"]");
+        assertThat(oa.get("observe").toString()).isEqualTo("[\"" + p3 + "0\"]");
+        assertThat(oa.get("attribute").toString()).isEqualTo("[\"" + p0 + "5\"]");
+        String base = oa.get("keyName").get(p0 + "0").asString();
+        assertThat(oa.get("keyName").get(p3 + "0").asString()).isEqualTo(base + "3");
+        assertThat(oa.get("keyName").propertyNames()).noneMatch(k -> k.contains("/7/"));
+
+        // Opened again, the editor shows both instances from the saved paths.
+        signIn(d, server.baseUrl(), email(tenant), PASSWORD);
+        Browser.go(d, "profiles/" + Api.id(tenant.get("/api/deviceProfiles?pageSize=10&page=0&textSearch=" + profileName).ok().get("data").get(0)));
+        awaitElement(d, By.cssSelector("tr[data-path='" + p3 + "0'] input[data-kind=telemetry]"));
+        assertThat(d.findElement(By.cssSelector("tr[data-path='" + p3 + "0'] input[data-kind=telemetry]")).isSelected()).isTrue();
+        assertThat(d.findElements(By.cssSelector(".lwm2m-object[data-key='" + key + "'] .chip"))).hasSize(2);
     }
 
     private static boolean installed(String tool) {
