@@ -45,6 +45,13 @@ export async function login(username, password) {
   return me();
 }
 
+/** A new user's first sign-in: the activation token from their link and the password they chose. */
+export async function activate(activateToken, password) {
+  const pair = await send('POST', '/api/noauth/activate', { activateToken, password }, { anonymous: true });
+  setTokens(pair);
+  return me();
+}
+
 export async function me() {
   return get('/api/auth/user');
 }

@@ -1,7 +1,7 @@
 // The console's shell: sign-in, navigation by authority, hash routes, theme and keyboard shortcuts.
 import { h, clear, toast } from './dom.js';
 import * as api from './api.js';
-import { loginPage } from './pages/login.js';
+import { loginPage, activatePage } from './pages/login.js';
 import { devicesPage } from './pages/devices.js';
 import { devicePage } from './pages/device.js';
 import { profilesPage, profilePage } from './pages/profiles.js';
@@ -84,15 +84,27 @@ function route() {
     .catch(err => { if (mine === routeSeq) clear(main, h('div.empty.error', h('p', err.message), h('p', h('a', { href: '#/' + r }, 'Back')))); });
 }
 
+function signedIn(user) {
+  session.user = user;
+  shell();
+  route();
+}
+
 function showLogin(reason) {
   cleanup.forEach(fn => fn());
   cleanup = [];
   session.user = null;
-  clear(app, loginPage(async (username, password) => {
-    session.user = await api.login(username, password);
-    shell();
-    route();
-  }, reason));
+  clear(app, loginPage(async (username, password) => signedIn(await api.login(username, password)), reason));
+}
+
+// The activation link (GET /api/noauth/activate) lands here: the new user chooses a password.
+function showActivation() {
+  const activateToken = new URLSearchParams(location.hash.split('?')[1] || '').get('activateToken') || '';
+  clear(app, activatePage(async password => {
+    const user = await api.activate(activateToken, password);
+    history.replaceState(null, '', location.pathname);
+    signedIn(user);
+  }));
 }
 
 api.onSession((state, reason) => {
@@ -113,4 +125,4 @@ document.addEventListener('keydown', e => {
 });
 
 window.addEventListener('unhandledrejection', e => toast(e.reason?.message || String(e.reason), 'error'));
-showLogin();
+if (location.hash.startsWith('#/activate')) showActivation(); else showLogin();

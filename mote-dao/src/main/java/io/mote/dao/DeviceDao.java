@@ -28,7 +28,8 @@ public class DeviceDao {
                 rs.getString("name"), rs.getString("type"), rs.getString("label"),
                 Rows.id(rs, "device_profile_id", EntityType.DEVICE_PROFILE), Rows.json(rs, "device_data"),
                 Rows.id(rs, "firmware_id", EntityType.OTA_PACKAGE), Rows.id(rs, "software_id", EntityType.OTA_PACKAGE),
-                Rows.json(rs, "additional_info"));
+                Rows.json(rs, "additional_info"),
+                rs.getLong("version"));
     };
 
     private final JdbcTemplate jdbc;
@@ -37,19 +38,27 @@ public class DeviceDao {
         this.jdbc = jdbc;
     }
 
-    public void save(Device d) {
+    /**
+     * Inserts or updates the device and answers its new version. An update carrying a version is made
+     * only if the stored version is still that one; otherwise nothing changes and the answer is empty.
+     */
+    public Optional<Long> save(Device d) {
         UUID customer = d.customerId() == null || d.customerId().isNull() ? null : d.customerId().id();
-        jdbc.update("""
+        return jdbc.queryForList("""
                 INSERT INTO device (id, created_time, tenant_id, customer_id, name, type, label, device_profile_id,
-                                    device_data, firmware_id, software_id, additional_info)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                                    device_data, firmware_id, software_id, additional_info, version)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)
                 ON CONFLICT (id) DO UPDATE SET customer_id = EXCLUDED.customer_id, name = EXCLUDED.name,
                   type = EXCLUDED.type, label = EXCLUDED.label, device_profile_id = EXCLUDED.device_profile_id,
                   device_data = EXCLUDED.device_data, firmware_id = EXCLUDED.firmware_id,
-                  software_id = EXCLUDED.software_id, additional_info = EXCLUDED.additional_info
-                """, d.id().id(), d.createdTime(), d.tenantId().id(), customer, d.name(), d.type(), d.label(),
-                d.deviceProfileId().id(), Rows.json(d.deviceData()), Rows.uuid(d.firmwareId()),
-                Rows.uuid(d.softwareId()), Rows.json(d.additionalInfo()));
+                  software_id = EXCLUDED.software_id, additional_info = EXCLUDED.additional_info,
+                  version = device.version + 1
+                WHERE ?::bigint IS NULL OR device.version = ?::bigint
+                RETURNING version
+                """, Long.class, d.id().id(), d.createdTime(), d.tenantId().id(), customer, d.name(), d.type(),
+                d.label(), d.deviceProfileId().id(), Rows.json(d.deviceData()), Rows.uuid(d.firmwareId()),
+                Rows.uuid(d.softwareId()), Rows.json(d.additionalInfo()), d.version(), d.version())
+                .stream().findFirst();
     }
 
     public Optional<Device> find(UUID id) {
@@ -102,13 +111,13 @@ public class DeviceDao {
 
     /** Assigns the device to the customer only if it is assigned to none; returns whether it was. */
     public boolean assignIfUnassigned(UUID deviceId, UUID customerId) {
-        return jdbc.update("UPDATE device SET customer_id = ? WHERE id = ? AND customer_id IS NULL",
+        return jdbc.update("UPDATE device SET customer_id = ?, version = version + 1 WHERE id = ? AND customer_id IS NULL",
                 customerId, deviceId) > 0;
     }
 
-    /** Takes the device away from its customer, leaving every other column as it is. */
+    /** Takes the device away from its customer (a new version), leaving every other column as it is. */
     public void unassign(UUID deviceId) {
-        jdbc.update("UPDATE device SET customer_id = NULL WHERE id = ?", deviceId);
+        jdbc.update("UPDATE device SET customer_id = NULL, version = version + 1 WHERE id = ?", deviceId);
     }
 
     // ---- claiming ----

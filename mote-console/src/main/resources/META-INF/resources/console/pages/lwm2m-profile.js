@@ -42,12 +42,54 @@ export function lwm2mEditor(p, powerModeEditor) {
     if (!on && i >= 0) oa[list].splice(i, 1);
   };
 
+  // Instance ids of an object in the profile: every instance any path of the profile names.
+  const instancesOf = keyId => {
+    const ids = new Set();
+    for (const path of [...Object.keys(oa.keyName), ...oa.observe, ...oa.attribute, ...oa.telemetry, ...Object.keys(oa.attributeLwm2m)]) {
+      const m = /^\/([^/]+)\/(\d+)/.exec(path);
+      if (m && m[1] === keyId) ids.add(Number(m[2]));
+    }
+    return [...ids].sort((a, b) => a - b);
+  };
+
+  // Key names must differ between instances (telemetry keys are per device): instance 0 keeps the
+  // model's key name, other instances get their id appended.
+  const addInstance = (obj, id) => {
+    for (const r of obj.instances?.[0]?.resources || []) oa.keyName[`/${obj.keyId}/${id}/${r.id}`] = id === 0 ? r.keyName : `${r.keyName}${id}`;
+  };
+
+  const dropPaths = prefix => {
+    for (const k of ['observe', 'attribute', 'telemetry']) oa[k] = oa[k].filter(x => !x.startsWith(prefix));
+    for (const m of [oa.keyName, oa.attributeLwm2m]) for (const k of Object.keys(m)) if (k.startsWith(prefix)) delete m[k];
+  };
+
+  function instancePicker(obj, ids) {
+    if (!obj.multiple) return h('span.muted', 'single instance');
+    const add = h('input.mini.new-instance', { type: 'number', min: 0, max: 65534, step: 1, placeholder: 'id', 'aria-label': 'New instance id', style: 'width:70px' });
+    const addBtn = h('button.small.add-instance', {
+      type: 'button', onclick: () => {
+        const id = Number(add.value);
+        if (add.value === '' || !Number.isInteger(id) || id < 0 || id > 65534) { toast('An instance id is a whole number from 0 to 65534.', 'error'); return; }
+        if (ids.includes(id)) { toast(`Instance ${id} is already in the profile.`, 'error'); return; }
+        addInstance(obj, id);
+        render();
+      },
+    }, '+ Instance');
+    add.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); addBtn.click(); } });
+    const chips = ids.map(id => h('span.chip', { 'data-instance': id }, `/${id}`,
+      ids.length > 1 ? h('button.icon.drop-instance', { type: 'button', title: `Remove instance ${id}`, onclick: () => { dropPaths(`/${obj.keyId}/${id}/`); render(); } }, '×') : null));
+    return h('span.row.instances', h('span.muted', 'Instances'), chips, add, addBtn);
+  }
+
   function objectCard(obj) {
     const body = h('tbody');
-    const inst = obj.instances?.[0] || { id: 0, resources: [] };
-    for (const r of inst.resources) {
+    const model = obj.instances?.[0] || { id: 0, resources: [] };
+    const ids = instancesOf(obj.keyId);
+    if (!ids.length) ids.push(model.id);
+    for (const instId of ids) for (const r of model.resources) {
+      const inst = { id: instId };
       const path = `/${obj.keyId}/${inst.id}/${r.id}`;
-      if (!(path in oa.keyName)) oa.keyName[path] = r.keyName;
+      if (!(path in oa.keyName)) oa.keyName[path] = inst.id === 0 ? r.keyName : `${r.keyName}${inst.id}`;
       const attr = h('input', { type: 'checkbox', 'data-kind': 'attribute', checked: oa.attribute.includes(path) });
       const tel = h('input', { type: 'checkbox', 'data-kind': 'telemetry', checked: oa.telemetry.includes(path) });
       const obs = h('input', { type: 'checkbox', 'data-kind': 'observe', checked: oa.observe.includes(path) });
@@ -72,16 +114,10 @@ export function lwm2mEditor(p, powerModeEditor) {
       }));
       body.append(h('tr', { 'data-path': path }, h('td.mono', `${inst.id}/${r.id}`), h('td', { title: r.name }, r.name), h('td', attr), h('td', tel), h('td', obs), h('td', key), h('td', h('span.row', notify))));
     }
-    const remove = h('button.small.danger', {
-      type: 'button', onclick: () => {
-        const prefix = `/${obj.keyId}/`;
-        for (const k of ['observe', 'attribute', 'telemetry']) oa[k] = oa[k].filter(x => !x.startsWith(prefix));
-        for (const m of [oa.keyName, oa.attributeLwm2m]) for (const k of Object.keys(m)) if (k.startsWith(prefix)) delete m[k];
-        render();
-      },
-    }, 'Remove');
+    const remove = h('button.small.danger', { type: 'button', onclick: () => { dropPaths(`/${obj.keyId}/`); render(); } }, 'Remove');
     return h('div.card.lwm2m-object', { 'data-key': obj.keyId },
       h('h2', `${obj.name}`, h('span.muted', ` #${obj.id} v${obj.keyId.split('_')[1] || '1.0'}`), h('span.grow'), remove),
+      h('div.row', instancePicker(obj, ids)),
       h('table.kv', h('colgroup', h('col', { style: 'width:56px' }), h('col', { style: 'width:24%' }), h('col', { style: 'width:70px' }), h('col', { style: 'width:70px' }), h('col', { style: 'width:70px' }), h('col', { style: 'width:20%' }), h('col')),
         h('thead', h('tr', h('th', '#'), h('th', 'Resource'), h('th', 'Attribute'), h('th', 'Telemetry'), h('th', 'Observe'), h('th', 'Key name'), h('th', 'pmin · pmax · gt · lt · st'))), body));
   }
@@ -96,7 +132,7 @@ export function lwm2mEditor(p, powerModeEditor) {
   adder.onchange = () => {
     const o = library.find(x => x.keyId === adder.value);
     if (!o) return;
-    for (const r of o.instances?.[0]?.resources || []) oa.keyName[`/${o.keyId}/0/${r.id}`] = r.keyName;
+    addInstance(o, o.instances?.[0]?.id ?? 0);
     render();
   };
   api.get('/api/resource/lwm2m?' + api.qs({ sortOrder: 'ASC', sortProperty: 'id' }))

@@ -1,6 +1,7 @@
 // OTA packages: create, upload the file with a checksum, download, delete, assign to a profile or device.
 import { h, pagedTable, fmtTime, toast, confirmAction, dialog, field, showFormError } from '../dom.js';
 import * as api from '../api.js';
+import { rolloutPanel } from './ota-progress.js';
 
 const ALGS = ['SHA256', 'SHA384', 'SHA512', 'MD5', 'CRC32', 'MURMUR3_32', 'MURMUR3_128'];
 
@@ -21,6 +22,7 @@ export async function otaPage(ctx) {
           !r.hasData && !r.url ? h('button.small', { type: 'button', onclick: () => upload(r) }, 'Upload') : null,
           r.hasData ? h('a', { href: '#', onclick: e => { e.preventDefault(); download(r); } }, 'Download') : null,
           r.hasData || r.url ? h('button.small', { type: 'button', onclick: () => assign(r) }, 'Assign') : null,
+          r.hasData || r.url ? h('button.small.progress', { type: 'button', onclick: () => progress(r) }, 'Progress') : null,
           h('button.small.danger', { type: 'button', onclick: async () => { if (!await confirmAction('Delete package', `Delete ${r.title} ${r.version}?`)) return; await api.del('/api/otaPackage/' + r.id.id).then(() => { toast('Deleted.', 'ok'); table.reload(); }, e => toast(e.message, 'error')); } }, 'Delete')),
       },
     ],
@@ -30,6 +32,16 @@ export async function otaPage(ctx) {
     load: q => api.get('/api/otaPackages?' + api.pageQuery(q)),
     toolbar: h('button.primary#add-ota', { type: 'button', 'data-key': 'n', onclick: () => create() }, '+ Add package'),
   });
+
+  const progressSlot = h('div');
+  let shown = null;
+  ctx.onLeave(() => shown?.close());
+  function progress(pkg) {
+    shown?.close();
+    shown = rolloutPanel(pkg, () => { shown = null; });
+    progressSlot.append(shown);
+    shown.scrollIntoView({ block: 'nearest' });
+  }
 
   async function create() {
     const title = h('input#ota-title', { name: 'title' });
@@ -100,8 +112,8 @@ export async function otaPage(ctx) {
         },
       }, 'Assign'),
     ]);
-    if (ok) toast('Assigned: devices get the package attributes and fw_state / sw_state QUEUED.', 'ok');
+    if (ok) { toast('Assigned: devices get the package attributes and fw_state / sw_state QUEUED.', 'ok'); progress(pkg); }
   }
 
-  return h('section.page', h('div.pagehead', h('h1', 'OTA packages')), table);
+  return h('section.page', h('div.pagehead', h('h1', 'OTA packages')), table, progressSlot);
 }

@@ -22,6 +22,7 @@ import io.mote.common.entity.DeviceProfile;
 import io.mote.common.entity.PageData;
 import io.mote.common.entity.PageLink;
 import io.mote.common.entity.TransportType;
+import io.mote.common.error.ErrorCode;
 import io.mote.common.error.MoteException;
 import io.mote.common.id.EntityId;
 import io.mote.common.id.EntityType;
@@ -114,16 +115,17 @@ public class DeviceService {
                     new EntityId(EntityType.TENANT, tenantId),
                     old == null ? new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID) : old.customerId(),
                     d.name(), profile.name(), d.label(), profile.id(), deviceData, d.firmwareId(), d.softwareId(),
-                    d.additionalInfo());
+                    d.additionalInfo(), d.version());
+            Device stored;
             try {
-                devices.save(saved);
+                stored = saved.withVersion(devices.save(saved).orElseThrow(DeviceService::versionConflict));
             } catch (DuplicateKeyException e) {
                 throw MoteException.invalid("Device with such name already exists!");
             }
             if (normalized != null) {
-                storeCredentials(saved, normalized);
+                storeCredentials(stored, normalized);
             }
-            return saved;
+            return stored;
         });
         // Only after commit: a look-up in between would otherwise cache what is being replaced.
         if (oldCredentialsId != null) {
@@ -161,7 +163,7 @@ public class DeviceService {
                     Device d = new Device(new EntityId(EntityType.DEVICE, UUID.randomUUID()), System.currentTimeMillis(),
                             new EntityId(EntityType.TENANT, gateway.tenantId()),
                             new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID), name, profile.name(), null,
-                            profile.id(), deviceData(null, profile.transportType()), null, null, info);
+                            profile.id(), deviceData(null, profile.transportType()), null, null, info, null);
                     devices.save(d);
                     storeCredentials(d, new DeviceCredentials(null, null, d.id(), CredentialsType.ACCESS_TOKEN,
                             newAccessToken(), null));
@@ -254,7 +256,12 @@ public class DeviceService {
         ObjectNode data = (ObjectNode) d.deviceData().deepCopy();
         data.set("transportConfiguration", hidden);
         return new Device(d.id(), d.createdTime(), d.tenantId(), d.customerId(), d.name(), d.type(), d.label(),
-                d.deviceProfileId(), data, d.firmwareId(), d.softwareId(), d.additionalInfo());
+                d.deviceProfileId(), data, d.firmwareId(), d.softwareId(), d.additionalInfo(), d.version());
+    }
+
+    static MoteException versionConflict() {
+        return new MoteException(ErrorCode.VERSION_CONFLICT,
+                "Device was changed by someone else in the meantime: load it again and repeat the change");
     }
 
     public PageData<Device> tenantDevices(SecurityUser user, String type, PageLink link) {
@@ -292,8 +299,7 @@ public class DeviceService {
         Customer c = customers.find(customerId).orElseThrow(MoteException::notFound);
         Access.checkTenant(user, c.tenantId());
         Device d = get(user, deviceId).withCustomer(c.id());
-        devices.save(d);
-        return d;
+        return d.withVersion(devices.save(d).orElseThrow(DeviceService::versionConflict));
     }
 
     public Device unassignFromCustomer(SecurityUser user, UUID deviceId) {
@@ -303,8 +309,7 @@ public class DeviceService {
             throw MoteException.invalid("Device isn't assigned to any customer!");
         }
         Device unassigned = d.withCustomer(new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID));
-        devices.save(unassigned);
-        return unassigned;
+        return unassigned.withVersion(devices.save(unassigned).orElseThrow(DeviceService::versionConflict));
     }
 
     // ---- credentials ----
@@ -358,7 +363,7 @@ public class DeviceService {
         DeviceCredentials normalized = validator.normalize(c);
         Device d = new Device(new EntityId(EntityType.DEVICE, UUID.randomUUID()), System.currentTimeMillis(),
                 profile.tenantId(), new EntityId(EntityType.CUSTOMER, EntityId.NULL_UUID), name, profile.name(),
-                null, profile.id(), deviceData(null, profile.transportType()), null, null, null);
+                null, profile.id(), deviceData(null, profile.transportType()), null, null, null, null);
         DeviceCredentials saved = tx.execute(s -> {
             try {
                 devices.save(d);

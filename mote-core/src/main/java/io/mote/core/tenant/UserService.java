@@ -158,6 +158,12 @@ public class UserService {
         return c.activateToken();
     }
 
+    /** Whether an activation token still belongs to a user waiting to choose a password. */
+    public boolean activateTokenValid(String activateToken) {
+        return activateToken != null && !activateToken.isBlank()
+                && users.credentialsByActivateToken(activateToken).isPresent();
+    }
+
     public JwtPair activate(String activateToken, String password) {
         if (activateToken == null || activateToken.isBlank()) {
             throw MoteException.invalid("activateToken should be specified!");

@@ -1,11 +1,19 @@
 package io.mote.rest.controller;
 
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 import io.mote.common.entity.User;
 import io.mote.core.security.AuthService;
@@ -37,7 +45,7 @@ public class AuthController {
     }
 
     @PostMapping("/api/auth/login")
-    public JwtPair login(@RequestBody LoginRequest request, jakarta.servlet.http.HttpServletRequest http) {
+    public JwtPair login(@RequestBody LoginRequest request, HttpServletRequest http) {
         return auth.login(request.username(), request.password(), http.getRemoteAddr());
     }
 
@@ -60,6 +68,22 @@ public class AuthController {
     public Map<String, Object> changePassword(SecurityUser user, @RequestBody ChangePasswordRequest request) {
         users.changePassword(user, request.currentPassword(), request.newPassword());
         return Map.of();
+    }
+
+    /**
+     * The activation link a new user opens: as in ThingsBoard, a valid token is redirected (303) to the
+     * page where the user chooses a password (the console's), an unknown or used one answers 409.
+     */
+    @GetMapping("/api/noauth/activate")
+    public ResponseEntity<Void> checkActivateToken(@RequestParam(required = false) String activateToken,
+                                                   HttpServletRequest request) {
+        if (!users.activateTokenValid(activateToken)) {
+            return ResponseEntity.status(HttpStatus.CONFLICT).build();
+        }
+        String page = ServletUriComponentsBuilder.fromContextPath(request).path("/")
+                .fragment("/activate?activateToken=" + UriUtils.encodeQueryParam(activateToken, StandardCharsets.UTF_8))
+                .toUriString();
+        return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create(page)).build();
     }
 
     @PostMapping("/api/noauth/activate")

@@ -131,11 +131,39 @@ class DeviceApiRestTest {
         assertThat(tenant.get("/api/device/" + Api.id(d) + "/credentials").ok().get("credentialsId").asString())
                 .isEqualTo(token);
 
-        // Renaming works and is visible by name.
+        // Renaming works and is visible by name (from the updated device: the first one's version is stale).
+        change.put("version", updated.get("version").asLong());
         change.put("name", "renamed");
         tenant.post("/api/device", change).ok();
         assertThat(Api.id(tenant.get("/api/tenant/devices?deviceName=renamed").ok())).isEqualTo(Api.id(d));
         assertThat(tenant.get("/api/tenant/devices?deviceName=upd").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aStaleVersionIsRefusedWithAConflict() {
+        Api tenant = anon.newTenant();
+        JsonNode created = tenant.createDevice("versioned", "ver-" + UUID.randomUUID());
+        assertThat(created.get("version").asLong()).isEqualTo(1);
+        ObjectNode first = (ObjectNode) created.deepCopy();
+        first.put("label", "first");
+        JsonNode saved = tenant.post("/api/device", first).ok();
+        assertThat(saved.get("version").asLong()).isEqualTo(2);
+        assertThat(tenant.get("/api/device/" + Api.id(created)).ok().get("version").asLong()).isEqualTo(2);
+
+        // A second editor still holding version 1 loses: 409, ThingsBoard's VERSION_CONFLICT, nothing changed.
+        ObjectNode stale = (ObjectNode) created.deepCopy();
+        stale.put("label", "stale");
+        Api.Res conflict = tenant.post("/api/device", stale);
+        assertError(conflict, 409, null);
+        assertThat(conflict.json().get("errorCode").asInt()).isEqualTo(35);
+        assertThat(tenant.get("/api/device/" + Api.id(created)).ok().get("label").asString()).isEqualTo("first");
+
+        // Without a version the save overwrites, as in ThingsBoard; assigning to a customer counts as a change.
+        stale.remove("version");
+        assertThat(tenant.post("/api/device", stale).ok().get("version").asLong()).isEqualTo(3);
+        String customer = Api.id(tenant.post("/api/customer", Json.object().put("title", "Versions")).ok());
+        assertThat(tenant.post("/api/customer/" + customer + "/device/" + Api.id(created), Json.object()).ok()
+                .get("version").asLong()).isEqualTo(4);
     }
 
     @Test
@@ -250,8 +278,9 @@ class DeviceApiRestTest {
         JsonNode list = tenant.get("/api/customer/" + customerId + "/devices?pageSize=10&page=0").ok();
         assertThat(names(list)).containsExactly("assignable");
 
-        // An update that omits the customer keeps the assignment.
+        // An update that omits the customer keeps the assignment (the assignment made a new version).
         ObjectNode change = (ObjectNode) d.deepCopy();
+        change.put("version", assigned.get("version").asLong());
         change.put("label", "still assigned");
         tenant.post("/api/device", change).ok();
         assertThat(tenant.get("/api/device/" + id).ok().get("customerId").get("id").asString()).isEqualTo(customerId);

@@ -120,10 +120,11 @@ class ConsoleApiTest {
         assertThat(config.get("binding").get("type").asString()).isEqualTo("string");
         JsonNode device = schemas.get("Device").get("properties");
         for (String p : List.of("id", "createdTime", "tenantId", "customerId", "name", "type", "label",
-                "deviceProfileId", "firmwareId", "softwareId", "additionalInfo", "deviceData")) {
+                "deviceProfileId", "firmwareId", "softwareId", "additionalInfo", "deviceData", "version")) {
             assertThat(device.has(p)).as("Device." + p).isTrue();
         }
         assertThat(device.get("createdTime").get("format").asString()).isEqualTo("int64");
+        assertThat(device.get("version").get("format").asString()).isEqualTo("int64");
 
         // The whole operator API, but not the device API nor the caller as a parameter.
         assertThat(paths.has("/api/tenant/devices")).isTrue();

@@ -8,6 +8,10 @@ import static io.mote.server.it.console.Browser.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -22,7 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.mote.common.json.Json;
 import io.mote.server.it.Api;
@@ -172,6 +179,138 @@ class ConsoleBrowserTest {
         WebElement err = awaitElement(d, By.cssSelector("main .empty.error"));
         assertThat(err.getText()).isNotBlank();
         assertThat(d.findElement(By.tagName("main")).getText()).doesNotContain(theirs);
+    }
+
+    @Test
+    void aNewUserActivatesTheirAccountFromTheLinkAndIsSignedIn() throws Exception {
+        Api tenant = server.api().newTenant();
+        String customer = Api.id(tenant.post("/api/customer", Json.object().put("title", "Activation customer")).ok());
+        String email = "new-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        ObjectNode user = Json.object().put("email", email).put("authority", "CUSTOMER_USER");
+        user.putObject("customerId").put("entityType", "CUSTOMER").put("id", customer);
+        String userId = Api.id(tenant.post("/api/user", user).ok());
+        String link = tenant.get("/api/user/" + userId + "/activationLink").okText();
+
+        // As in ThingsBoard, the link checks its token and sends the browser on to the password page.
+        HttpResponse<Void> check = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(check.statusCode()).isEqualTo(303);
+        assertThat(check.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("#/activate?activateToken="));
+
+        d.get(link);
+        awaitElement(d, By.id("new-password")).sendKeys("chosen-pw-1");
+        d.findElement(By.id("new-password-again")).sendKeys("chosen-pw-2");
+        d.findElement(By.id("activate")).click();
+        awaitText(d, By.id("activateerr"), "differ");
+        d.findElement(By.id("new-password-again")).clear();
+        d.findElement(By.id("new-password-again")).sendKeys("chosen-pw-1");
+        docShot(d, "activate");
+        d.findElement(By.id("activate")).click();
+        awaitText(d, By.id("who"), email);
+        assertThat(nav()).containsExactly("Devices", "API keys");
+
+        // The token worked once: the link is used up, and the chosen password signs in.
+        HttpResponse<Void> again = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(again.statusCode()).isEqualTo(409);
+        signIn(d, server.baseUrl(), email, "chosen-pw-1");
+    }
+
+    private static String rollout(String state, int column) {
+        return d.findElement(By.cssSelector("#rollout tr[data-state=" + state + "] td:nth-of-type(" + column + ")")).getText();
+    }
+
+    private static void awaitRollout(String state, String viaProfile, String viaDevice, String total) {
+        await(d, x -> rollout(state, 1).equals(viaProfile) && rollout(state, 2).equals(viaDevice)
+                && rollout(state, 3).equals(total) ? true : null);
+    }
+
+    @Test
+    void theOtaPageCountsARollOutByStateAndFollowsItLive() {
+        Api tenant = server.api().newTenant();
+        String profileId = Api.id(tenant.get("/api/deviceProfileInfo/default").ok());
+        ObjectNode pkg = Json.object().put("title", "fw-rollout").put("version", "2.0").put("type", "FIRMWARE")
+                .put("url", "https://updates.example.com/fw-2.0.bin");
+        pkg.putObject("deviceProfileId").put("entityType", "DEVICE_PROFILE").put("id", profileId);
+        String pkgId = Api.id(tenant.post("/api/otaPackage", pkg).ok());
+        String[] tokens = new String[4];
+        for (int i = 0; i < 4; i++) {
+            tokens[i] = "rollout-" + i + "-" + UUID.randomUUID();
+            tenant.createDevice("rollout-" + i, tokens[i]);
+        }
+        // The profile's package reaches devices 0-2; device 3 is assigned the package itself.
+        ObjectNode profile = (ObjectNode) tenant.get("/api/deviceProfile/" + profileId).ok();
+        profile.putObject("firmwareId").put("entityType", "OTA_PACKAGE").put("id", pkgId);
+        tenant.post("/api/deviceProfile", profile).ok();
+        ObjectNode own = (ObjectNode) tenant.get("/api/tenant/devices?deviceName=rollout-3").ok();
+        own.putObject("firmwareId").put("entityType", "OTA_PACKAGE").put("id", pkgId);
+        tenant.post("/api/device", own).ok();
+        Api anon = server.api().withoutToken();
+        anon.post("/api/v1/" + tokens[0] + "/telemetry", Json.object().put("fw_state", "DOWNLOADING")).ok();
+        anon.post("/api/v1/" + tokens[1] + "/telemetry", Json.object().put("fw_state", "UPDATED")).ok();
+
+        signIn(d, server.baseUrl(), email(tenant), PASSWORD);
+        Browser.go(d, "ota");
+        awaitText(d, By.cssSelector("#ota tbody"), "fw-rollout");
+        d.findElement(By.cssSelector("#ota button.progress")).click();
+        awaitRollout("QUEUED", "1", "1", "2");
+        awaitRollout("DOWNLOADING", "1", "0", "1");
+        awaitRollout("UPDATED", "1", "0", "1");
+        assertThat(d.findElement(By.id("rollout-note")).getText()).startsWith("4 device(s) target this package");
+        docShot(d, "ota-rollout");
+
+        // The panel refreshes by itself: a device that fails shows up without a reload.
+        anon.post("/api/v1/" + tokens[0] + "/telemetry", Json.object().put("fw_state", "FAILED")).ok();
+        awaitRollout("FAILED", "1", "0", "1");
+        awaitRollout("DOWNLOADING", "0", "0", "0");
+    }
+
+    @Test
+    void theLwm2mProfileEditorKeysResourcesOfEveryChosenInstance() {
+        Api tenant = server.api().newTenant();
+        signIn(d, server.baseUrl(), email(tenant), PASSWORD);
+        String profileName = "multi-" + UUID.randomUUID().toString().substring(0, 6);
+        Browser.go(d, "profiles/new");
+        awaitElement(d, By.id("profile-name")).sendKeys(profileName);
+        new Select(d.findElement(By.id("profile-transport"))).selectByValue("LWM2M");
+        // Object 19 (BinaryAppDataContainer) is a multiple-instance object.
+        String key = await(d, x -> x.findElements(By.cssSelector("#lwm2m-add-object option")).stream()
+                .map(o -> o.getAttribute("value")).filter(v -> v.startsWith("19_")).findFirst().orElse(null));
+        new Select(d.findElement(By.id("lwm2m-add-object"))).selectByValue(key);
+        WebElement card = awaitElement(d, By.cssSelector(".lwm2m-object[data-key='" + key + "']"));
+        assertThat(card.findElements(By.cssSelector(".chip"))).extracting(WebElement::getText).containsExactly("/0");
+        card.findElement(By.cssSelector("input.new-instance")).sendKeys("3");
+        card.findElement(By.cssSelector("button.add-instance")).click();
+        String p0 = "/" + key + "/0/";
+        String p3 = "/" + key + "/3/";
+        awaitElement(d, By.cssSelector("tr[data-path='" + p3 + "0'] input[data-kind=telemetry]")).click();
+        d.findElement(By.cssSelector("tr[data-path='" + p3 + "0'] input[data-kind=observe]")).click();
+        d.findElement(By.cssSelector("tr[data-path='" + p0 + "5'] input[data-kind=attribute]")).click();
+        // A third instance added and removed again leaves nothing of it in the profile.
+        card = d.findElement(By.cssSelector(".lwm2m-object[data-key='" + key + "']"));
+        card.findElement(By.cssSelector("input.new-instance")).sendKeys("7");
+        card.findElement(By.cssSelector("button.add-instance")).click();
+        awaitElement(d, By.cssSelector(".chip[data-instance='7'] button.drop-instance")).click();
+        await(d, x -> x.findElements(By.cssSelector("tr[data-path='/" + key + "/7/0']")).isEmpty() ? true : null);
+        docShot(d, "profile-lwm2m-instances");
+        d.findElement(By.id("profile-save")).click();
+        await(d, x -> String.valueOf(Browser.js(x, "return location.hash")).matches("#/profiles/[0-9a-f-]{36}") ? true : null);
+
+        JsonNode oa = tenant.get("/api/deviceProfiles?pageSize=10&page=0&textSearch=" + profileName).ok().get("data").get(0)
+                .get("profileData").get("transportConfiguration").get("observeAttr");
+        assertThat(oa.get("telemetry").toString()).isEqualTo("[\"" + p3 + "0\"]");
+        assertThat(oa.get("observe").toString()).isEqualTo("[\"" + p3 + "0\"]");
+        assertThat(oa.get("attribute").toString()).isEqualTo("[\"" + p0 + "5\"]");
+        String base = oa.get("keyName").get(p0 + "0").asString();
+        assertThat(oa.get("keyName").get(p3 + "0").asString()).isEqualTo(base + "3");
+        assertThat(oa.get("keyName").propertyNames()).noneMatch(k -> k.contains("/7/"));
+
+        // Opened again, the editor shows both instances from the saved paths.
+        signIn(d, server.baseUrl(), email(tenant), PASSWORD);
+        Browser.go(d, "profiles/" + Api.id(tenant.get("/api/deviceProfiles?pageSize=10&page=0&textSearch=" + profileName).ok().get("data").get(0)));
+        awaitElement(d, By.cssSelector("tr[data-path='" + p3 + "0'] input[data-kind=telemetry]"));
+        assertThat(d.findElement(By.cssSelector("tr[data-path='" + p3 + "0'] input[data-kind=telemetry]")).isSelected()).isTrue();
+        assertThat(d.findElements(By.cssSelector(".lwm2m-object[data-key='" + key + "'] .chip"))).hasSize(2);
     }
 
     private static boolean installed(String tool) {
