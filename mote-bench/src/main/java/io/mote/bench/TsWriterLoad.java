@@ -31,7 +31,9 @@ import io.mote.dao.embedded.EmbeddedDatabase;
  * requests are kept outstanding over {@code devices} devices, each request {@code keys} data points of
  * one device (alternately double and long values, as the ingest scenarios send), the next leaving when
  * one is committed. One round per value of {@code --keys} (a comma-separated list), on the same
- * database, each with its own warm-up.
+ * database, each with its own warm-up. Besides the rates it reports the CPU time the writer's JVM and the
+ * PostgreSQL processes spent per data point, which a machine shared with other work changes far less
+ * than the rates.
  */
 final class TsWriterLoad {
 
@@ -70,10 +72,11 @@ final class TsWriterLoad {
             for (int i = 0; i < devices; i++) {
                 ids.add(UUID.randomUUID());
             }
+            long postmaster = db != null ? db.pid() : -1;
             for (int keys : keyCounts) {
                 try (TimeseriesWriter writer = new TimeseriesWriter(ds, new KeyDictionary(new JdbcTemplate(ds)),
                         capacity, batch, threads)) {
-                    round(writer, ids, keys, inFlight, warmup, duration);
+                    round(writer, ids, keys, inFlight, warmup, duration, postmaster);
                 }
             }
             JdbcTemplate jdbc = new JdbcTemplate(ds);
@@ -93,7 +96,7 @@ final class TsWriterLoad {
     }
 
     private static void round(TimeseriesWriter writer, List<UUID> ids, int keys, int inFlight, int warmup,
-                              int duration) throws InterruptedException {
+                              int duration, long postmaster) throws InterruptedException, java.io.IOException {
         Recorder latencies = new Recorder(3);
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
@@ -110,13 +113,20 @@ final class TsWriterLoad {
         }
         TimeUnit.NANOSECONDS.sleep(Math.max(0, measureFrom - System.nanoTime()));
         written0 = writer.writtenPoints();
-        done.await(warmup + duration + 120L, TimeUnit.SECONDS);
+        long jvm0 = CpuTime.ofProcess(ProcessHandle.current().pid());
+        long pg0 = postmaster > 0 ? CpuTime.ofTree(postmaster) : 0;
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, end - System.nanoTime()));
         long points = writer.writtenPoints() - written0;
+        long jvm = CpuTime.ofProcess(ProcessHandle.current().pid()) - jvm0;
+        long pg = postmaster > 0 ? CpuTime.ofTree(postmaster) - pg0 : 0;
+        done.await(120L, TimeUnit.SECONDS);
         Histogram h = latencies.getIntervalHistogram();
         System.out.printf("%3d keys a request: %,.0f requests/s, %,.0f data points/s committed; "
-                        + "latency ms p50 %.2f p90 %.2f p99 %.2f max %.2f; failed %d%n",
+                        + "latency ms p50 %.2f p90 %.2f p99 %.2f max %.2f; failed %d; "
+                        + "CPU per 1,000 data points: this JVM %.1f ms, PostgreSQL %.1f ms%n",
                 keys, ok.sum() / (double) duration, points / (double) duration, ms(h, 50), ms(h, 90), ms(h, 99),
-                h.getMaxValue() / 1000.0, failed.sum());
+                h.getMaxValue() / 1000.0, failed.sum(), jvm * 1000.0 / Math.max(1, points),
+                pg * 1000.0 / Math.max(1, points));
     }
 
     private static void send(TimeseriesWriter writer, List<UUID> ids, int keys, AtomicLong next, AtomicLong clock,
