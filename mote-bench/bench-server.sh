@@ -1,5 +1,6 @@
 # Sourced by the mote-bench scripts: a fresh Mote server from mote-server/target/mote-server.jar with
-# the embedded PostgreSQL in a temporary data directory, stopped and removed when the script exits.
+# the embedded PostgreSQL in a temporary data directory, stopped and removed when the script exits. The SNMP
+# trap listener takes a free port, so benches running side by side do not collide on its fixed one.
 #   start_server [--extra.server=args ...]   starts it (REST on $PORT) and waits until it is ready;
 #                                           sets PID and STARTUP_MS
 #   stop_server                             stops it, keeping the data directory
@@ -22,7 +23,7 @@ start_server() {
   # shellcheck disable=SC2086
   java ${MOTE_BENCH_SERVER_OPTS:-} -jar "${MOTE_BENCH_SERVER_JAR:-mote-server/target/mote-server.jar}" --server.port="$PORT" \
     --mote.data-dir="$DATA" --mote.tenant.password="$PASSWORD" --mote.sysadmin.password=bench-sys-pw \
-    --logging.level.root=WARN "$@" >>"$LOG" 2>&1 &
+    --logging.level.root=WARN --mote.transport.snmp.trap-port=0 "$@" >>"$LOG" 2>&1 &
   PID=$!
   until curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null; do
     kill -0 "$PID" 2>/dev/null || { cat "$LOG"; exit 1; }

@@ -2,7 +2,8 @@ package io.mote.bench;
 
 /**
  * Load generators for a running Mote server: {@code java -jar mote-bench.jar <scenario> [--option value…]}.
- * Every scenario talks to the server over its real protocols only, and stops by itself.
+ * Every scenario talks to the server over its real protocols only (except {@code ts-writer}, which runs the
+ * telemetry write path in its own process), and stops by itself.
  */
 public final class Bench {
 
@@ -19,7 +20,8 @@ public final class Bench {
                         --username tenant@mote.local  --password <pw>  --mqtt-version 3|5
                         --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
                         --connect-rate 500 (connections set up per second)  --rest-parallel 16 (device creation)
-                        --clean-session true|false (false: persistent sessions)
+                        --clean-session true|false (false: persistent sessions)  --in-flight 1 (publishes a device
+                        keeps unacknowledged)  --create-devices true|false (false: another broker, no REST)
                       mqtt-reconnect  persistent sessions with an unacknowledged QoS 1 message each, all reconnecting
                         --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
                         --devices 10000  --reconnect-window 10 (s)  --connect-rate 1000  --deadline 120 (s)
@@ -55,6 +57,10 @@ public final class Bench {
                         --http-devices 20  --mqtt-devices 20  --duration 40  --acked acked.txt
                       fault-verify  acknowledged, stored and lost data points of a fault-load run
                         --url ..  --username ..  --password ..  --acked acked.txt
+                      ts-writer     the telemetry write path alone (TimeseriesWriter) against an embedded PostgreSQL
+                                    (fsync on) in a temporary directory, one round per key count
+                        --keys 1,3,10,100  --devices 1000  --in-flight 200  --warmup 5  --duration 20
+                        --writer-threads 2  --batch-size 5000  --queue-capacity 200000  --jdbc-url (external instead)
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -71,6 +77,7 @@ public final class Bench {
             case "lwm2m-ota" -> Lwm2mOtaLoad.run(options);
             case "fault-load" -> FaultLoad.load(options);
             case "fault-verify" -> FaultLoad.verify(options);
+            case "ts-writer" -> TsWriterLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);

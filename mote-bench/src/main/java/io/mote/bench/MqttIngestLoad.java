@@ -21,8 +21,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Telemetry ingest over MQTT: {@code devices} connections (one device each, access-token auth), each
- * publishing QoS 1 telemetry of {@code keys} data points, the next publish leaving when the PUBACK of the
- * previous one is in (closed loop, no thread per device). Counts the measured period only; stops by itself
+ * publishing QoS 1 telemetry of {@code keys} data points with {@code in-flight} publishes unacknowledged at
+ * a time, the next publish leaving when a PUBACK is in (closed loop, no thread per device). Counts the measured period only; stops by itself
  * after warm-up + duration or {@code max-requests} publishes.
  */
 final class MqttIngestLoad {
@@ -49,10 +49,16 @@ final class MqttIngestLoad {
         // false: persistent sessions (3.1.1 cleanSession=false, MQTT 5 a one-hour Session Expiry Interval).
         boolean clean = Boolean.parseBoolean(args.string("clean-session", "true"));
         int restParallel = args.integer("rest-parallel", 16);
+        // Publishes each device keeps unacknowledged at a time (the client's send window).
+        int inFlight = args.integer("in-flight", 1);
+        // false: another broker (Mosquitto) that takes any client, so no devices are created over REST.
+        boolean createDevices = Boolean.parseBoolean(args.string("create-devices", "true"));
 
-        MoteAdmin admin = new MoteAdmin(url);
-        admin.login(args.string("username", "tenant@mote.local"), args.string("password", ""));
-        admin.ensureDevices("bench-mqtt", "bench-mqtt-token", devices, restParallel);
+        if (createDevices) {
+            MoteAdmin admin = new MoteAdmin(url);
+            admin.login(args.string("username", "tenant@mote.local"), args.string("password", ""));
+            admin.ensureDevices("bench-mqtt", "bench-mqtt-token", devices, restParallel);
+        }
         List<Device> clients = new ArrayList<>(devices);
         long connectStart = System.nanoTime();
         List<CompletableFuture<?>> connects = new ArrayList<>();
@@ -96,9 +102,9 @@ final class MqttIngestLoad {
         }
         CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
         System.out.printf("MQTT %s ingest: %d devices connected in %d ms (%s sessions), %d data points a publish, "
-                        + "QoS 1, %d s warm-up, %d s measured, %s:%d%n", version == 5 ? "5" : "3.1.1", devices,
-                (System.nanoTime() - connectStart) / 1_000_000, clean ? "clean" : "persistent", keys, warmup, duration,
-                host, port);
+                        + "QoS 1, %d in flight a device, %d s warm-up, %d s measured, %s:%d%n", version == 5 ? "5" : "3.1.1",
+                devices, (System.nanoTime() - connectStart) / 1_000_000, clean ? "clean" : "persistent", keys, inFlight,
+                warmup, duration, host, port);
 
         Recorder latencies = new Recorder(3);
         LongAdder measuredOk = new LongAdder();
@@ -107,9 +113,11 @@ final class MqttIngestLoad {
         long start = System.nanoTime();
         long measureFrom = start + warmup * 1_000_000_000L;
         long end = measureFrom + duration * 1_000_000_000L;
-        CountDownLatch done = new CountDownLatch(devices);
+        CountDownLatch done = new CountDownLatch(devices * inFlight);
         for (Device d : clients) {
-            loop(d, 0, keys, measureFrom, end, maxRequests, sent, latencies, measuredOk, failures, done);
+            for (int w = 0; w < inFlight; w++) {
+                loop(d, w, inFlight, keys, measureFrom, end, maxRequests, sent, latencies, measuredOk, failures, done);
+            }
         }
         done.await(warmup + duration + 60L, TimeUnit.SECONDS);
         clients.forEach(Device::disconnect);
@@ -124,7 +132,8 @@ final class MqttIngestLoad {
         System.exit(0);
     }
 
-    private static void loop(Device d, long n, int keys, long measureFrom, long end, long maxRequests, AtomicLong sent,
+    /** One of a device's send windows: publishes {@code n}, {@code n + step}, ... one after the other. */
+    private static void loop(Device d, long n, int step, int keys, long measureFrom, long end, long maxRequests, AtomicLong sent,
                              Recorder latencies, LongAdder ok, Map<String, LongAdder> failures, CountDownLatch done) {
         if (System.nanoTime() >= end || sent.incrementAndGet() > maxRequests) {
             done.countDown();
@@ -147,7 +156,7 @@ final class MqttIngestLoad {
                 done.countDown();
                 return;
             }
-            loop(d, n + 1, keys, measureFrom, end, maxRequests, sent, latencies, ok, failures, done);
+            loop(d, n + step, step, keys, measureFrom, end, maxRequests, sent, latencies, ok, failures, done);
         });
     }
 

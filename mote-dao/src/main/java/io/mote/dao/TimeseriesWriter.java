@@ -1,13 +1,9 @@
 package io.mote.dao;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +22,8 @@ import io.mote.common.kv.TsKvEntry;
 
 /**
  * The telemetry write path. Requests from many devices are queued and written together: one
- * transaction inserts every queued data point into {@code ts_kv} and upserts {@code ts_kv_latest}, then
- * every request in it is acknowledged. This is group commit: a writer commits as soon as it has anything
+ * transaction inserts every queued data point into {@code ts_kv} and upserts {@code ts_kv_latest} once per
+ * device and key ({@link TsBatch}), then every request in it is acknowledged. This is group commit: a writer commits as soon as it has anything
  * (no waiting for a batch to fill), and whatever arrives while its commit is being flushed to disk goes
  * into its next one, so a lone request is answered in about one commit's time and a busy server writes
  * large batches, with one fsync per batch rather than per request. The queue is bounded in data points; when it is full a request
@@ -38,28 +34,7 @@ public class TimeseriesWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TimeseriesWriter.class);
 
-    private static final String INSERT_TS = """
-            INSERT INTO ts_kv (entity_id, key, ts, bool_v, str_v, long_v, dbl_v, json_v) VALUES (?,?,?,?,?,?,?,?)
-            ON CONFLICT (entity_id, key, ts) DO UPDATE SET bool_v = EXCLUDED.bool_v, str_v = EXCLUDED.str_v,
-              long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, json_v = EXCLUDED.json_v
-            """;
-    private static final String UPSERT_LATEST = """
-            INSERT INTO ts_kv_latest (entity_id, key, ts, bool_v, str_v, long_v, dbl_v, json_v) VALUES (?,?,?,?,?,?,?,?)
-            ON CONFLICT (entity_id, key) DO UPDATE SET ts = EXCLUDED.ts, bool_v = EXCLUDED.bool_v,
-              str_v = EXCLUDED.str_v, long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, json_v = EXCLUDED.json_v
-            WHERE ts_kv_latest.ts <= EXCLUDED.ts
-            """;
-
     private record Request(UUID entityId, List<TsKvEntry> entries, CompletableFuture<Void> done) {
-    }
-
-    private record Row(UUID entityId, int key, TsKvEntry entry) {
-    }
-
-    private record RowKey(UUID entityId, int key, long ts) {
-    }
-
-    private record LatestKey(UUID entityId, int key) {
     }
 
     private final DataSource dataSource;
@@ -146,25 +121,16 @@ public class TimeseriesWriter implements AutoCloseable {
 
     private void flush(List<Request> batch, int points) {
         try {
-            // Later values for the same (entity, key, ts) replace earlier ones, as a second write would.
-            Map<RowKey, Row> rows = new LinkedHashMap<>();
-            Map<LatestKey, Row> latest = new LinkedHashMap<>();
+            TsBatch rows = new TsBatch();
             for (Request r : batch) {
                 for (TsKvEntry e : r.entries()) {
-                    Row row = new Row(r.entityId(), dictionary.idOf(e.key()), e);
-                    rows.put(new RowKey(row.entityId(), row.key(), e.ts()), row);
-                    latest.merge(new LatestKey(row.entityId(), row.key()), row,
-                            (a, b) -> b.entry().ts() >= a.entry().ts() ? b : a);
+                    rows.add(r.entityId(), dictionary.idOf(e.key()), e);
                 }
             }
-            List<Row> latestRows = new ArrayList<>(latest.values());
-            // A stable order keeps concurrent writers from deadlocking on the same latest rows.
-            latestRows.sort(Comparator.comparing(Row::entityId).thenComparingInt(Row::key));
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    insert(c, INSERT_TS, rows.values());
-                    insert(c, UPSERT_LATEST, latestRows);
+                    rows.write(c);
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
@@ -186,19 +152,6 @@ public class TimeseriesWriter implements AutoCloseable {
             for (Request r : batch) {
                 r.done().completeExceptionally(failure);
             }
-        }
-    }
-
-    private static void insert(Connection c, String sql, Iterable<Row> rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Row row : rows) {
-                ps.setObject(1, row.entityId());
-                ps.setInt(2, row.key());
-                ps.setLong(3, row.entry().ts());
-                KvColumns.set(ps, 4, row.entry().kv());
-                ps.addBatch();
-            }
-            ps.executeBatch();
         }
     }
 
