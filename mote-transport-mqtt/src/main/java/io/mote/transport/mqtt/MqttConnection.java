@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mote.common.log.RateLimitedLog;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import io.mote.common.error.MoteException;
@@ -392,6 +393,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             PublishRouter.route(this, p);
         } catch (MoteException e) {
             acks.fail(p, e);
+        } catch (JacksonException e) {
+            // A JSON value of the wrong kind that a handler read without checking: the device's mistake.
+            acks.fail(p, MoteException.badRequest("Invalid payload: " + e.getOriginalMessage()));
         }
     }
 
