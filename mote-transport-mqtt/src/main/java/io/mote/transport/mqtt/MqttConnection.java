@@ -109,6 +109,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         // Until the session is known (and for a provisioning connection, for good) messages in flight are
         // the connection's own.
         out = new Outbound(channel, new InFlight(server.props().persistentSession().maxInFlight()));
+        // The idle handler's connect timeout is per read: a client trickling its CONNECT a byte at a time
+        // would reset it forever, so the whole CONNECT gets a deadline of its own.
+        ctx.executor().schedule(() -> {
+            if (!connectReceived && channel.isOpen()) {
+                log.debug("MQTT connection from {} sent no complete CONNECT in time, closing", channel.remoteAddress());
+                channel.close();
+            }
+        }, server.props().connectTimeout(), TimeUnit.MILLISECONDS);
     }
 
     @Override
