@@ -123,8 +123,15 @@ public class CoapTransportServer {
         return host == null || host.isBlank() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
+    /**
+     * Stops taking requests (new ones get 5.03 with a Max-Age), lets those handed to the core be stored
+     * and answered, then closes the endpoints; the core stops after this.
+     */
     public synchronized void stop() {
         if (server != null) {
+            if (!api.drain(10_000)) {
+                log.warn("CoAP transport stopping with requests still unanswered after 10 s");
+            }
             api.closeAll();
             server.stop();
             server.destroy();
