@@ -47,6 +47,15 @@ public class WebConfig {
         };
     }
 
+    /** What cannot be decoded (an unknown charset, broken percent-encoding) is refused before anything reads it. */
+    @Bean
+    public FilterRegistrationBean<RequestDecodingFilter> requestDecodingFilter() {
+        FilterRegistrationBean<RequestDecodingFilter> b = new FilterRegistrationBean<>(new RequestDecodingFilter());
+        b.addUrlPatterns("/*");
+        b.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return b;
+    }
+
     /** Keeps the actuator (but {@code /health}) for SYS_ADMIN on the application port. */
     @Bean
     public FilterRegistrationBean<ActuatorGuard> actuatorGuard(AuthService auth,

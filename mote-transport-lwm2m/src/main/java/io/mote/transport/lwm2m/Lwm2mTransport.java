@@ -124,6 +124,7 @@ public class Lwm2mTransport {
         provider.getCoapServer().add(ota.resource()); // Package URI downloads on the LwM2M ports
         ota.start();
         RegisterGuard.install(provider.getCoapServer());
+        SendGuard.install(provider.getCoapServer());
         server.getPresenceService().addListener(new PresenceListener() {
             @Override
             public void onAwake(Registration registration) {
