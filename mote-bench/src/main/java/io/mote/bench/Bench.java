@@ -53,6 +53,9 @@ public final class Bench {
                         --http-devices 20  --mqtt-devices 20  --duration 40  --acked acked.txt
                       fault-verify  acknowledged, stored and lost data points of a fault-load run
                         --url ..  --username ..  --password ..  --acked acked.txt
+                      fuzz          mutated and garbage input per protocol, then a valid request on each (mote-bench/fuzz.sh)
+                        --url ..  --username ..  --password ..  --host 127.0.0.1  --mqtt-port 1883  --coap-port 5683
+                        --lwm2m-port 5685  --inputs 100000 (per protocol)  --seed 12  --protocols http,mqtt,coap,lwm2m
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -69,6 +72,7 @@ public final class Bench {
             case "lwm2m-ota" -> Lwm2mOtaLoad.run(options);
             case "fault-load" -> FaultLoad.load(options);
             case "fault-verify" -> FaultLoad.verify(options);
+            case "fuzz" -> FuzzLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);
