@@ -193,6 +193,9 @@ public final class HttpFuzzer {
             if (code == 501 && coding) {
                 // RFC 9112 6.1: a transfer coding the server does not implement is answered 501.
                 report.answer("501 unknown transfer coding");
+            } else if (code == 505) {
+                // RFC 9110 15.6.6: a damaged request line naming an HTTP version the server does not speak.
+                report.answer("505 HTTP version not supported");
             } else if (code >= 500) {
                 report.serverError("HTTP " + code, name);
             } else {

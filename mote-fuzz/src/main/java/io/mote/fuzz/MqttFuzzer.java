@@ -51,7 +51,7 @@ public final class MqttFuzzer {
             this.v5 = v5;
             socket = new Socket();
             socket.connect(target, 10_000);
-            socket.setSoTimeout(5_000);
+            socket.setSoTimeout(2_000);
             socket.setTcpNoDelay(true);
             out = socket.getOutputStream();
             in = socket.getInputStream();
