@@ -42,6 +42,18 @@ final class MoteAdmin {
                 Json.write(Json.object().put("name", name).put("type", "bench")));
     }
 
+    /** As {@link #ensureDevice}, for a gateway (additionalInfo.gateway true). */
+    void ensureGateway(String name, String token) {
+        HttpResponse<String> found = send("GET", "/api/tenant/devices?deviceName="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8), null);
+        if (found.statusCode() == 200) {
+            return;
+        }
+        ObjectNode d = Json.object().put("name", name).put("type", "bench");
+        d.putObject("additionalInfo").put("gateway", true);
+        call("POST", "/api/device?accessToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8), Json.write(d));
+    }
+
     /** The id of the device profile of this name, created with the LwM2M transport configuration when missing. */
     String ensureProfile(String name, ObjectNode transport) {
         return ensureProfile(name, "LWM2M", transport);

@@ -16,6 +16,7 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -133,6 +134,9 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
                 default -> BAD_REQUEST;
             };
             send(c, error(cmdId, code, e.getMessage()));
+        } catch (JacksonException e) {
+            // A value of the wrong kind somewhere a check above missed: still the client's mistake.
+            send(c, error(cmdId, BAD_REQUEST, "Invalid command: " + e.getOriginalMessage()));
         } catch (RuntimeException e) {
             log.warn("WebSocket command failed: {}", e.toString());
             send(c, error(cmdId, INTERNAL_ERROR, "Internal error"));
@@ -147,6 +151,13 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
         }
         UUID entityId = entity(c, cmd);
         Set<String> keys = keys(cmd);
+        long now = System.currentTimeMillis();
+        // Parameters are read before subscribing, so a bad one leaves no subscription behind.
+        long startTs = cmd.hasNonNull("startTs") ? longParam(cmd, "startTs", 0)
+                : cmd.hasNonNull("timeWindow") ? now - longParam(cmd, "timeWindow", 0) : 0;
+        long interval = longParam(cmd, "interval", 0);
+        int limit = intParam(cmd, "limit", 100);
+        Aggregation agg = aggregation(cmd);
         unsubscribe(c, cmdId);
         // Without a time window the subscription is to the latest values: a point stored late with an
         // older timestamp is not the latest and is not pushed. A time-series subscription gets every point.
@@ -161,13 +172,9 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
         c.subs().put(cmdId, () -> subscriptions.remove(sub));
         subscriptions.add(sub);
         List<TsKvEntry> initial;
-        long now = System.currentTimeMillis();
         if (series) {
-            long startTs = cmd.hasNonNull("startTs") ? cmd.get("startTs").asLong()
-                    : now - cmd.get("timeWindow").asLong();
             Set<String> history = keys != null ? keys : Set.copyOf(telemetry.keys(entityId));
-            initial = telemetry.history(entityId, history, startTs, now, cmd.path("interval").asLong(0),
-                    aggregation(cmd), cmd.path("limit").asInt(100), false);
+            initial = telemetry.history(entityId, history, startTs, now, interval, agg, limit, false);
         } else {
             initial = telemetry.latest(entityId, keys);
             latest.seed(initial);
@@ -210,8 +217,8 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
         if (!cmd.hasNonNull("startTs") || !cmd.hasNonNull("endTs")) {
             throw MoteException.invalid("startTs and endTs should be specified");
         }
-        send(c, data(cmdId, telemetry.history(entityId, keys, cmd.get("startTs").asLong(), cmd.get("endTs").asLong(),
-                cmd.path("interval").asLong(0), aggregation(cmd), cmd.path("limit").asInt(100), false)));
+        send(c, data(cmdId, telemetry.history(entityId, keys, longParam(cmd, "startTs", 0), longParam(cmd, "endTs", 0),
+                longParam(cmd, "interval", 0), aggregation(cmd), intParam(cmd, "limit", 100), false)));
     }
 
     private void unsubscribe(Client c, int cmdId) {
@@ -286,10 +293,41 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
     }
 
     private static int cmdId(JsonNode cmd) {
-        if (!cmd.path("cmdId").isIntegralNumber()) {
+        JsonNode id = cmd.path("cmdId");
+        if (!id.isIntegralNumber() || !id.canConvertToInt()) {
             throw MoteException.invalid("cmdId should be specified");
         }
-        return cmd.get("cmdId").asInt();
+        return id.asInt();
+    }
+
+    /**
+     * A numeric parameter: a number (an integral one, or one with a fraction, which is cut) or text
+     * holding one, as ThingsBoard's command binding reads it; anything else is a bad request.
+     */
+    private static long longParam(JsonNode cmd, String name, long dflt) {
+        JsonNode v = cmd.get(name);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (v.isNumber() && v.canConvertToLong()) {
+            return v.asLong();
+        }
+        if (v.isString()) {
+            try {
+                return Long.parseLong(v.asString().trim());
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+        }
+        throw MoteException.invalid(name + " should be a number");
+    }
+
+    private static int intParam(JsonNode cmd, String name, int dflt) {
+        long v = longParam(cmd, name, dflt);
+        if (v != (int) v) {
+            throw MoteException.invalid(name + " is out of range");
+        }
+        return (int) v;
     }
 
     private static Set<String> keys(JsonNode cmd) {
@@ -299,7 +337,14 @@ public class TelemetryWebSocketHandler extends TextWebSocketHandler {
         }
         Set<String> out = new java.util.LinkedHashSet<>();
         if (k.isArray()) {
-            k.forEach(n -> out.add(n.asString()));
+            for (JsonNode n : k) {
+                if (!n.isString()) {
+                    throw MoteException.invalid("keys should be key names");
+                }
+                out.add(n.asString());
+            }
+        } else if (!k.isString()) {
+            throw MoteException.invalid("keys should be key names");
         } else {
             for (String s : k.asString().split(",")) {
                 if (!s.isBlank()) {

@@ -48,7 +48,8 @@ public class HttpsConfig {
                                   @Value("${mote.http.ssl.key-alias:}") String keyAlias,
                                   @Value("${mote.data-dir:./data}") String dataDir,
                                   @Value("${mote.http.header-timeout-ms:10000}") int headerTimeoutMs,
-                                  @Value("${mote.http.idle-timeout-ms:60000}") int idleTimeoutMs) throws Exception {
+                                  @Value("${mote.http.idle-timeout-ms:60000}") int idleTimeoutMs,
+                                  @Value("${mote.http.header-deadline-ms:20000}") long headerDeadlineMs) throws Exception {
         DtlsServerCredentials creds = DtlsServerCredentials.load(new DtlsServerCredentials.Source(certFile, keyFile,
                 keyStoreFile, keyStorePassword, keyAlias, Path.of(dataDir).resolve("https"), "mote"));
         // Tomcat takes the key as an in-memory key store; its password never leaves this process.
@@ -66,6 +67,7 @@ public class HttpsConfig {
         // Additional connectors get no connector customizers: the same deadlines as the plain port, here.
         p.setConnectionTimeout(headerTimeoutMs);
         p.setKeepAliveTimeout(idleTimeoutMs);
+        p.setHeaderDeadlineMs(headerDeadlineMs);
         SSLHostConfig host = new SSLHostConfig();
         host.setProtocols("TLSv1.2+TLSv1.3");
         SSLHostConfigCertificate cert = new SSLHostConfigCertificate(host, SSLHostConfigCertificate.Type.UNDEFINED);

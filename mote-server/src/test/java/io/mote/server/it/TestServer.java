@@ -60,6 +60,7 @@ public final class TestServer implements AutoCloseable {
                 "--mote.transport.mqtt.ssl-port=0",
                 "--mote.transport.lwm2m.port=0",
                 "--mote.state.flush-interval=500",
+                "--mote.http.header-deadline-ms=3000",
                 "--mote.transport.lwm2m.awake-time=2000",
                 "--mote.transport.lwm2m.secure-port=0",
                 "--mote.transport.lwm2m.bootstrap.port=0",

@@ -158,6 +158,53 @@ class WebSocketTest {
         ws.abort();
     }
 
+    /**
+     * Numbers that are not numbers (text, objects, out of range) answer ThingsBoard's BAD_REQUEST (2) for
+     * their command, log nothing, and leave no subscription behind; the connection goes on serving.
+     */
+    @Test
+    void parametersOfTheWrongKindAnswerBadRequest() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Api tenant = anon.newTenant();
+        String token = "ws-bad-" + suffix;
+        String deviceId = Api.id(tenant.createDevice("ws-bad-" + suffix, token));
+        String entity = "\"entityType\":\"DEVICE\",\"entityId\":\"" + deviceId + "\"";
+        Listener listener = new Listener();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(anon.base().replace("http", "ws") + "/api/ws/plugins/telemetry?token="
+                        + tenant.authToken()), listener).get(10, TimeUnit.SECONDS);
+        String[] bad = {
+                "{\"tsSubCmds\":[{" + entity + ",\"cmdId\":11,\"keys\":\"t\",\"startTs\":\"abc\"}]}",
+                "{\"tsSubCmds\":[{" + entity + ",\"cmdId\":12,\"keys\":\"t\",\"timeWindow\":{}}]}",
+                "{\"tsSubCmds\":[{" + entity + ",\"cmdId\":13,\"keys\":\"t\",\"startTs\":1,\"limit\":\"many\"}]}",
+                "{\"tsSubCmds\":[{" + entity + ",\"cmdId\":14,\"keys\":[{}]}]}",
+                "{\"attrSubCmds\":[{" + entity + ",\"cmdId\":15,\"keys\":{\"a\":1}}]}",
+                "{\"historyCmds\":[{" + entity + ",\"cmdId\":16,\"keys\":\"t\",\"startTs\":[1],\"endTs\":2}]}",
+                "{\"historyCmds\":[{" + entity + ",\"cmdId\":17,\"keys\":\"t\",\"startTs\":1,\"endTs\":1e400}]}",
+                "{\"historyCmds\":[{" + entity + ",\"cmdId\":18,\"keys\":\"t\",\"startTs\":1,\"endTs\":2,\"interval\":true}]}",
+        };
+        try (LogWatch log = LogWatch.watch()) {
+            for (String cmd : bad) {
+                ws.sendText(cmd, true).get();
+                JsonNode err = listener.next();
+                assertThat(err.get("errorCode").asInt()).as(cmd).isEqualTo(2);
+                assertThat(err.get("subscriptionId").asInt()).as(cmd).isBetween(11, 18);
+            }
+            // A cmdId beyond an int is no cmdId.
+            ws.sendText("{\"tsSubCmds\":[{" + entity + ",\"cmdId\":10000000000,\"keys\":\"t\"}]}", true).get();
+            assertThat(listener.next().get("errorCode").asInt()).isEqualTo(2);
+            assertThat(log.lines("io.mote.rest")).isEmpty();
+        }
+        // Still serving, and the refused time-series subscriptions left nothing that pushes.
+        ws.sendText("{\"tsSubCmds\":[{" + entity + ",\"cmdId\":20,\"keys\":\"t\",\"startTs\":\"0\"}]}", true).get();
+        assertThat(listener.next().get("subscriptionId").asInt()).isEqualTo(20);
+        anon.post("/api/v1/" + token + "/telemetry", "{\"t\":5}").ok();
+        JsonNode update = listener.next();
+        assertThat(update.get("subscriptionId").asInt()).isEqualTo(20);
+        assertThat(update.at("/data/t/0/1").asString()).isEqualTo("5");
+        ws.abort();
+    }
+
     @Test
     void handshakeWithoutValidTokenIsRefused() {
         Listener listener = new Listener();

@@ -41,6 +41,7 @@ import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DevicePayloads;
+import io.mote.transport.api.Drain;
 import io.mote.transport.api.OtaPackageRef;
 import io.mote.transport.api.OtaPackageType;
 import io.mote.transport.api.TransportService;
@@ -65,6 +66,8 @@ final class CoapDeviceApi {
     private final ScheduledExecutorService timer;
     private final Map<UUID, DeviceState> states = new ConcurrentHashMap<>();
     private final Map<Exchange, Observation> observations = new ConcurrentHashMap<>();
+    /** Requests handed to the core and not yet answered; on shutdown new ones get 5.03 while these finish. */
+    private final Drain drain = new Drain();
 
     CoapDeviceApi(TransportService transport, CoapTransportSettings settings, ScheduledExecutorService timer) {
         this.transport = transport;
@@ -102,6 +105,19 @@ final class CoapDeviceApi {
 
     int observationCount() {
         return observations.size();
+    }
+
+    /** Answers new requests 5.03 from now on and waits up to {@code timeoutMs} for those in flight. */
+    boolean drain(long timeoutMs) {
+        return drain.close(timeoutMs);
+    }
+
+    /** 5.03 with a Max-Age: the server is stopping, the device should try again shortly (RFC 7252 5.9.3.4). */
+    private static void refuseStopping(CoapExchange ex) {
+        Response r = new Response(ResponseCode.SERVICE_UNAVAILABLE);
+        r.getOptions().setMaxAge(10).setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
+        r.setPayload("Server is shutting down");
+        ex.respond(r);
     }
 
     void closeAll() {
@@ -375,6 +391,10 @@ final class CoapDeviceApi {
 
         @Override
         public void handlePOST(CoapExchange ex) {
+            if (!drain.enter()) {
+                refuseStopping(ex);
+                return;
+            }
             CompletableFuture<Response> f;
             try {
                 checkContentFormat(ex);
@@ -389,7 +409,7 @@ final class CoapDeviceApi {
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }
-            f.exceptionally(CoapMessages::error).thenAccept(ex::respond);
+            f.exceptionally(CoapMessages::error).thenAccept(ex::respond).whenComplete((v, e) -> drain.exit());
         }
     }
 
@@ -474,6 +494,10 @@ final class CoapDeviceApi {
     }
 
     private void serve(CoapExchange ex, boolean tokenInPath, Action action) {
+        if (!drain.enter()) {
+            refuseStopping(ex);
+            return;
+        }
         CompletableFuture<Response> f;
         try {
             checkContentFormat(ex);
@@ -482,7 +506,7 @@ final class CoapDeviceApi {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.exceptionally(CoapMessages::error).thenAccept(ex::respond);
+        f.exceptionally(CoapMessages::error).thenAccept(ex::respond).whenComplete((v, e) -> drain.exit());
     }
 
     /** Authenticates the request's device and loads its state; the request counts as an uplink. */

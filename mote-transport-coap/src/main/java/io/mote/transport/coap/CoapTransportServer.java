@@ -11,6 +11,7 @@ import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.Endpoint;
+import org.eclipse.californium.core.network.serialization.UdpDataSerializer;
 import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
@@ -100,7 +101,8 @@ public class CoapTransportServer {
         api = new CoapDeviceApi(transport, settings, timer);
         server = new CoapServer(config);
         server.add(api.root());
-        plain = new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(address(settings.port())).build();
+        plain = new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(address(settings.port()))
+                .setDataSerializerAndParser(new UdpDataSerializer(), new CheckedUdpDataParser()).build();
         server.addEndpoint(plain);
         if (settings.dtlsEnabled()) {
             DtlsServerCredentials creds = credentials.get();
@@ -111,7 +113,8 @@ public class CoapTransportServer {
                             creds.chain().toArray(new java.security.cert.Certificate[0]), CertificateType.X_509))
                     .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(transport))
                     .build();
-            secure = new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build();
+            secure = new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls))
+                    .setDataSerializerAndParser(new UdpDataSerializer(), new CheckedUdpDataParser()).build();
             server.addEndpoint(secure);
         }
         server.start();
@@ -123,8 +126,15 @@ public class CoapTransportServer {
         return host == null || host.isBlank() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
+    /**
+     * Stops taking requests (new ones get 5.03 with a Max-Age), lets those handed to the core be stored
+     * and answered, then closes the endpoints; the core stops after this.
+     */
     public synchronized void stop() {
         if (server != null) {
+            if (!api.drain(10_000)) {
+                log.warn("CoAP transport stopping with requests still unanswered after 10 s");
+            }
             api.closeAll();
             server.stop();
             server.destroy();

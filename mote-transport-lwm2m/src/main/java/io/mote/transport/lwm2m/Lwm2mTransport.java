@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import io.mote.common.log.RateLimitedLog;
 
 import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.Drain;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.dtls.DtlsRefusals;
 import io.mote.transport.lwm2m.ota.OtaSettings;
@@ -73,6 +74,8 @@ public class Lwm2mTransport {
     private final Lwm2mPeerCheck check;
     private LeshanServer server;
     private final OtaUpdates ota;
+    /** Values handed to the core and not yet stored, waited for on shutdown before the core stops. */
+    private final Drain drain = new Drain();
 
     public Lwm2mTransport(TransportService transport, Lwm2mTransportProperties props) {
         this(transport, props, null);
@@ -129,6 +132,7 @@ public class Lwm2mTransport {
         provider.getCoapServer().add(ota.resource()); // Package URI downloads on the LwM2M ports
         ota.start();
         RegisterGuard.install(provider.getCoapServer());
+        SendGuard.install(provider.getCoapServer());
         server.getPresenceService().addListener(new PresenceListener() {
             @Override
             public void onAwake(Registration registration) {
@@ -154,8 +158,17 @@ public class Lwm2mTransport {
                 security != null ? ", DTLS on port " + securePort() : "");
     }
 
+    /**
+     * Stops the endpoints (nothing new is received or acknowledged), waits for the values already
+     * acknowledged (notifications, Send) to be stored by the core, then ends the sessions; the core stops
+     * after this.
+     */
     public synchronized void stop() {
         if (server != null) {
+            server.stop();
+            if (!drain.close(10_000)) {
+                log.warn("LwM2M transport stopping with {} values not yet stored after 10 s", drain.inFlight());
+            }
             clients.values().forEach(Lwm2mClient::close);
             clients.clear();
             server.destroy();
@@ -185,6 +198,11 @@ public class Lwm2mTransport {
 
     TransportService core() {
         return transport;
+    }
+
+    /** What stores values counts them here until the core has them, so a stop can wait for them. */
+    Drain drain() {
+        return drain;
     }
 
     Lwm2mTransportProperties props() {

@@ -70,13 +70,13 @@ final class ValueStore {
         });
         var device = client.device();
         if (!telemetry.isEmpty()) {
-            client.owner().core().postTelemetry(device, telemetry).exceptionally(e -> {
+            client.owner().drain().track(client.owner().core().postTelemetry(device, telemetry)).exceptionally(e -> {
                 log.debug("LwM2M telemetry of {} not stored: {}", device.deviceId(), e.toString());
                 return null;
             });
         }
         if (!attributes.isEmpty()) {
-            client.owner().core().postAttributes(device, attributes);
+            client.owner().drain().track(client.owner().core().postAttributes(device, attributes));
         }
     }
 

@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mote.common.log.RateLimitedLog;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import io.mote.common.error.MoteException;
@@ -110,6 +111,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         // Until the session is known (and for a provisioning connection, for good) messages in flight are
         // the connection's own.
         out = new Outbound(channel, new InFlight(server.props().persistentSession().maxInFlight()));
+        // The idle handler's connect timeout is per read: a client trickling its CONNECT a byte at a time
+        // would reset it forever, so the whole CONNECT gets a deadline of its own.
+        ctx.executor().schedule(() -> {
+            if (!connectReceived && channel.isOpen()) {
+                log.debug("MQTT connection from {} sent no complete CONNECT in time, closing", channel.remoteAddress());
+                channel.close();
+            }
+        }, server.props().connectTimeout(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -391,6 +400,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             PublishRouter.route(this, p);
         } catch (MoteException e) {
             acks.fail(p, e);
+        } catch (JacksonException e) {
+            // A JSON value of the wrong kind that a handler read without checking: the device's mistake.
+            acks.fail(p, MoteException.badRequest("Invalid payload: " + e.getOriginalMessage()));
         }
     }
 

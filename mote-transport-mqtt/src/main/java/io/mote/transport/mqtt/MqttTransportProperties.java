@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param port           plain MQTT port (0 = any free port, logged)
  * @param sslPort        MQTT over TLS port (0 = any free port, logged)
  * @param maxPayloadSize largest MQTT packet accepted, in bytes after the fixed header (larger → disconnect)
- * @param connectTimeout milliseconds a new connection may take to send CONNECT
+ * @param connectTimeout milliseconds a new connection may take to send its whole CONNECT (from its start, not per read)
  * @param ssl            the TLS listener's key, certificate and client-certificate trust
  * @param persistentSession MQTT 3.1.1 {@code cleanSession=false} and MQTT 5 session expiry
  */

@@ -31,7 +31,12 @@ public final class MqttUtil {
         }
         LinkedHashSet<String> keys = new LinkedHashSet<>();
         if (node.isArray()) {
-            node.forEach(k -> keys.add(k.asString()));
+            for (JsonNode k : node) {
+                if (!k.isString()) {
+                    throw MoteException.badRequest("Keys must be key names, got " + k.getNodeType());
+                }
+                keys.add(k.asString());
+            }
         } else {
             Arrays.stream(node.asString("").split(",")).map(String::trim).filter(k -> !k.isEmpty()).forEach(keys::add);
         }

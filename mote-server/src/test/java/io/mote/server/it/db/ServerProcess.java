@@ -51,6 +51,11 @@ final class ServerProcess implements AutoCloseable {
                 "--mote.transport.mqtt.port=0", "--mote.transport.mqtt.ssl.enabled=false",
                 "--mote.transport.coap.enabled=false", "--mote.transport.lwm2m.enabled=false",
                 "--logging.level.root=WARN", "--logging.level.io.mote=INFO"));
+        // An extra argument replaces the default of the same property (Spring would join both with a comma).
+        for (String extra : extraArgs) {
+            String key = extra.substring(0, extra.indexOf('=') + 1);
+            cmd.removeIf(a -> a.startsWith(key));
+        }
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile())).start();

@@ -94,4 +94,51 @@ class ErrorBodyAndCharsetTest {
             assertThat(r.json().get("message").asString()).contains("not supported");
         }
     }
+
+    /**
+     * An empty or unnameable charset is refused with 415 on every path, error answers included: Spring
+     * decoded the path in the declared charset while writing the 405 answer and failed with a 500 (found
+     * by FuzzTest).
+     */
+    @Test
+    void aCharsetThatCannotBeNamedIsRefusedWith415() {
+        Api.TestDevice d = anon.newTenantWithDevice("charset-empty");
+        byte[] plain = "{\"a\":1}".getBytes(StandardCharsets.US_ASCII);
+        for (String type : new String[] {"application/json; charset=", "application/json; charset=\"\"",
+                "application/json; charset=**"}) {
+            for (String method : new String[] {"POST", "PUT", "PATCH"}) {
+                Api.Res r = anon.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/" + d.token()
+                        + "/telemetry")).header("Content-Type", type)
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(plain)));
+                assertThat(r.status()).as(method + " " + type + ": " + r.text()).isEqualTo(415);
+                assertThat(r.json().get("status").asInt()).isEqualTo(415);
+            }
+        }
+    }
+
+    /** Broken percent-encoding in a query is a 400 with the JSON body; Tomcat's exception was a 500 (found by FuzzTest). */
+    @Test
+    void aBrokenPercentEncodingInTheQueryIs400() throws Exception {
+        Api.TestDevice d = anon.newTenantWithDevice("percent");
+        for (String query : new String[] {"title=a&version=b&chunk=%zz", "title=%", "title=%E9", "clientKeys=%4"}) {
+            for (String path : new String[] {"/firmware?", "/attributes?"}) {
+                String answer = rawGet("/api/v1/" + d.token() + path + query);
+                assertThat(answer).as(path + query).startsWith("HTTP/1.1 400");
+                assertThat(answer).contains("\"status\":400");
+            }
+        }
+        // Valid escapes still work.
+        assertThat(rawGet("/api/v1/" + d.token() + "/attributes?clientKeys=a%2Cb%20c")).startsWith("HTTP/1.1 200");
+    }
+
+    /** A GET written byte by byte: java.net.URI refuses the broken escapes this test sends. */
+    private String rawGet(String target) throws java.io.IOException {
+        java.net.URI base = java.net.URI.create(server.baseUrl());
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
 }

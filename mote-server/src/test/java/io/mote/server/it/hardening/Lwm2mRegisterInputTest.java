@@ -13,8 +13,12 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import io.mote.fuzz.CoapCodec;
+import io.mote.server.it.Api;
 import io.mote.server.it.LogWatch;
 import io.mote.server.it.TestServer;
+import io.mote.server.it.lwm2m.Profiles;
+import io.mote.server.it.lwm2m.TestClient;
 
 /**
  * Registrations from peers nobody knows, written byte by byte over UDP: malformed ones are answered 4.00,
@@ -113,6 +117,58 @@ class Lwm2mRegisterInputTest {
             List<String> lines = new ArrayList<>(log.lines("io.mote"));
             lines.addAll(log.lines("org.eclipse"));
             assertThat(lines.size()).as(String.join("\n", lines)).isLessThanOrEqualTo(12);
+        }
+    }
+
+    /**
+     * A Send from a registered client in a format without timestamped values (CBOR, TLV, text, none) is a
+     * 4.15 (4.00 without a format), not Leshan's 5.00 and stack trace (found by FuzzTest).
+     */
+    @Test
+    void sendsInFormatsWithoutTimestampsAre4xxWithoutStackTraces() throws Exception {
+        Api tenant = server.api().newTenant();
+        String dev = "/3_" + TestClient.deviceVersion() + "/0/";
+        String profileId = Api.id(tenant.post("/api/deviceProfile", Profiles.profile("send-guard-" + UUID.randomUUID(),
+                Profiles.transport(java.util.Map.of(dev + "9", "batteryLevel"), new String[0], new String[] {dev + "9"},
+                        new String[0], "SINGLE"))).ok());
+        String endpoint = "send-guard-" + UUID.randomUUID();
+        Profiles.device(tenant, "send-guard-" + endpoint, profileId, endpoint);
+        try (LogWatch log = LogWatch.watch(); DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(20_000);
+            int port = server.lwm2mPort();
+            assertThat(register(s, port, 1, List.of("rd"), List.of("ep=" + endpoint, "lt=60", "lwm2m=1.1", "b=U")))
+                    .isEqualTo(2 << 5 | 1);
+            byte[] senml = "[{\"bn\":\"/3/0/\",\"n\":\"9\",\"v\":50}]".getBytes(StandardCharsets.UTF_8);
+            int mid = 2;
+            for (int format : new int[] {60, 11542, 0, 50, -1}) {
+                List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path("dp"));
+                if (format >= 0) {
+                    o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, format));
+                }
+                int code = answer(s, port, CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, mid, new byte[] {1}, o, senml), mid);
+                assertThat(code).as("Send in format " + format).isEqualTo(format < 0 ? BAD_REQUEST : 4 << 5 | 15);
+                mid++;
+            }
+            // SenML JSON is still stored.
+            List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path("dp"));
+            o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, 110));
+            assertThat(answer(s, port, CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, mid, new byte[] {1}, o, senml), mid))
+                    .isEqualTo(2 << 5 | 4);
+            assertThat(log.stackTraces()).isEmpty();
+        }
+    }
+
+    /** Sends a datagram and answers the code of the response with its message ID (server requests skipped). */
+    private static int answer(DatagramSocket s, int port, byte[] d, int mid) throws Exception {
+        s.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), port));
+        byte[] buf = new byte[2048];
+        while (true) {
+            DatagramPacket in = new DatagramPacket(buf, buf.length);
+            s.receive(in);
+            CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
+            if (m != null && m.mid() == mid && m.code() != 0) {
+                return m.code();
+            }
         }
     }
 }

@@ -10,13 +10,13 @@ import io.mote.common.json.Json;
 import io.mote.server.it.Api;
 
 /** LWM2M device profiles and NO_SEC devices for the tests. */
-final class Profiles {
+public final class Profiles {
 
     private Profiles() {
     }
 
     /** A transport configuration: {@code keys} path → key name; paths listed as attributes, telemetry, observed. */
-    static ObjectNode transport(Map<String, String> keys, String[] attributes, String[] telemetry, String[] observe,
+    public static ObjectNode transport(Map<String, String> keys, String[] attributes, String[] telemetry, String[] observe,
                                 String strategy) {
         ObjectNode tc = Json.object().put("type", "LWM2M");
         ObjectNode oa = tc.putObject("observeAttr");
@@ -42,7 +42,7 @@ final class Profiles {
         }
     }
 
-    static ObjectNode profile(String name, ObjectNode transport) {
+    public static ObjectNode profile(String name, ObjectNode transport) {
         ObjectNode p = Json.object().put("name", name).put("type", "DEFAULT").put("transportType", "LWM2M");
         ObjectNode data = p.putObject("profileData");
         data.putObject("configuration").put("type", "DEFAULT");
@@ -52,7 +52,7 @@ final class Profiles {
     }
 
     /** Creates an LwM2M device with NO_SEC credentials naming {@code endpoint}; returns the device JSON. */
-    static JsonNode device(Api tenant, String name, String profileId, String endpoint) {
+    public static JsonNode device(Api tenant, String name, String profileId, String endpoint) {
         ObjectNode device = Json.object().put("name", name);
         device.putObject("deviceProfileId").put("entityType", "DEVICE_PROFILE").put("id", profileId);
         ObjectNode creds = Json.object().put("credentialsType", "LWM2M_CREDENTIALS").put("credentialsId", endpoint);

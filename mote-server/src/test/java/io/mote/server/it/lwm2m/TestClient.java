@@ -51,7 +51,7 @@ public final class TestClient implements AutoCloseable {
     }
 
     /** The version of object 3 the client announces. */
-    static String deviceVersion() {
+    public static String deviceVersion() {
         return MODELS.stream().filter(m -> m.id == 3).findFirst().orElseThrow().version;
     }
 
@@ -118,7 +118,7 @@ public final class TestClient implements AutoCloseable {
     final Device device = new Device();
     final LeshanClient client;
     final CompletableFuture<String> registered = new CompletableFuture<>();
-    TestClient(String endpoint, int port) {
+    public TestClient(String endpoint, int port) {
         this(endpoint, port, false, null);
     }
 
@@ -318,7 +318,7 @@ public final class TestClient implements AutoCloseable {
         return ((LwM2mObject) r.getContent()).getInstances();
     }
 
-    String awaitRegistered() throws Exception {
+    public String awaitRegistered() throws Exception {
         return registered.get(30, TimeUnit.SECONDS);
     }
 

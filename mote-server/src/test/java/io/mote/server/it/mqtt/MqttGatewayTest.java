@@ -100,6 +100,40 @@ class MqttGatewayTest {
         c.disconnect();
     }
 
+    /**
+     * Values of the wrong kind in gateway payloads (an RPC id that is no integer, keys that are no names)
+     * are refused with "payload format invalid", without a stack trace, and the gateway stays connected.
+     */
+    @Test
+    void gatewayPayloadsWithValuesOfTheWrongKindAreRefused() throws Exception {
+        Api.TestDevice gw = anon.newTenantWithGateway("gw-bad");
+        String child = "Bad child " + UUID.randomUUID();
+        Mqtt5BlockingClient c = MqttTestClients.v5Token(gw.token());
+        publish(c, "v1/gateway/connect", "{\"device\":\"" + child + "\"}");
+        String[][] bad = {
+                {"v1/gateway/rpc", "{\"device\":\"" + child + "\",\"id\":\"abc\",\"data\":{}}"},
+                {"v1/gateway/rpc", "{\"device\":\"" + child + "\",\"id\":1.5,\"data\":{}}"},
+                {"v1/gateway/rpc", "{\"device\":\"" + child + "\",\"id\":{},\"data\":{}}"},
+                {"v1/gateway/rpc", "{\"device\":\"" + child + "\",\"id\":1" + "0".repeat(30) + ",\"data\":{}}"},
+                {"v1/gateway/attributes/request", "{\"id\":1,\"device\":\"" + child + "\",\"keys\":[{}]}"},
+                {"v1/gateway/attributes/request", "{\"id\":1,\"device\":\"" + child + "\",\"keys\":[[1]]}"},
+                {"v1/gateway/attributes/request", "{\"id\":\"x\",\"device\":\"" + child + "\",\"key\":\"k\"}"},
+                {"v1/gateway/disconnect", "{\"device\":{\"name\":1}}"},
+        };
+        try (io.mote.server.it.LogWatch log = io.mote.server.it.LogWatch.watch()) {
+            for (String[] b : bad) {
+                assertThatThrownBy(() -> publish(c, b[0], b[1])).as(b[1])
+                        .isInstanceOfSatisfying(Mqtt5PubAckException.class, e -> assertThat(
+                                e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID));
+            }
+            assertThat(log.stackTraces()).isEmpty();
+            assertThat(log.lines("io.mote")).hasSizeLessThanOrEqualTo(bad.length);
+        }
+        publish(c, "v1/gateway/telemetry", "{\"" + child + "\":{\"after\":1}}");
+        assertThat(c.getState().isConnected()).isTrue();
+        c.disconnect();
+    }
+
     @Test
     void onlyGatewayDevicesMayUseTheGatewayTopics() throws Exception {
         Api.TestDevice d = anon.newTenantWithDevice("notgw");

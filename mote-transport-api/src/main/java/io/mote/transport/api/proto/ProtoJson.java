@@ -116,24 +116,90 @@ public final class ProtoJson {
         return b.build();
     }
 
+    /**
+     * One field's value; a value of the wrong kind (text for a number, a number too large for its field,
+     * invalid base64) is a bad request naming the field, never Jackson's or protobuf's exception.
+     */
     private static Object scalar(FieldDescriptor f, JsonNode v) {
         return switch (f.getJavaType()) {
-            case INT -> v.asInt();
-            case LONG -> v.asLong();
-            case FLOAT -> (float) v.asDouble();
-            case DOUBLE -> v.asDouble();
-            case BOOLEAN -> v.asBoolean();
+            case INT -> {
+                Long n = integral(v);
+                if (n == null || n != n.intValue()) {
+                    throw wrongValue(f, v, "a 32-bit integer");
+                }
+                yield n.intValue();
+            }
+            case LONG -> {
+                Long n = integral(v);
+                if (n == null) {
+                    throw wrongValue(f, v, "a 64-bit integer");
+                }
+                yield n;
+            }
+            case FLOAT -> (float) number(f, v);
+            case DOUBLE -> number(f, v);
+            case BOOLEAN -> {
+                if (!v.isBoolean()) {
+                    throw wrongValue(f, v, "true or false");
+                }
+                yield v.asBoolean();
+            }
             case STRING -> v.isString() ? v.asString() : Json.write(v);
-            case BYTE_STRING -> ByteString.copyFrom(Base64.getDecoder().decode(v.asString()));
+            case BYTE_STRING -> {
+                try {
+                    yield ByteString.copyFrom(Base64.getDecoder().decode(v.isString() ? v.asString() : "!"));
+                } catch (IllegalArgumentException e) {
+                    throw wrongValue(f, v, "base64 text");
+                }
+            }
             case ENUM -> {
-                Descriptors.EnumValueDescriptor ev = v.isNumber() ? f.getEnumType().findValueByNumber(v.asInt())
-                        : f.getEnumType().findValueByName(v.asString());
+                Descriptors.EnumValueDescriptor ev = v.isNumber()
+                        ? (v.canConvertToInt() ? f.getEnumType().findValueByNumber(v.asInt()) : null)
+                        : v.isString() ? f.getEnumType().findValueByName(v.asString()) : null;
                 if (ev == null) {
-                    throw MoteException.badRequest("No value " + v + " in enum " + f.getEnumType().getName());
+                    throw MoteException.badRequest("No value " + brief(v) + " in enum " + f.getEnumType().getName());
                 }
                 yield ev;
             }
             case MESSAGE -> fromJson(f.getMessageType(), v);
         };
+    }
+
+    /** An integral number that fits a long, or text holding one (as protobuf's JSON mapping writes 64-bit integers); else null. */
+    private static Long integral(JsonNode v) {
+        if (v.isNumber()) {
+            return v.canConvertToLong() && v.asDouble() == Math.rint(v.asDouble()) ? v.asLong() : null;
+        }
+        if (v.isString()) {
+            try {
+                return Long.parseLong(v.asString().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static double number(FieldDescriptor f, JsonNode v) {
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        if (v.isString()) {
+            try {
+                return Double.parseDouble(v.asString().trim());
+            } catch (NumberFormatException e) {
+                // falls through to the refusal
+            }
+        }
+        throw wrongValue(f, v, "a number");
+    }
+
+    private static MoteException wrongValue(FieldDescriptor f, JsonNode v, String expected) {
+        return MoteException.badRequest("Field '" + f.getName() + "' expects " + expected + ", got " + brief(v));
+    }
+
+    private static String brief(JsonNode v) {
+        String s = v.toString();
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 }

@@ -1,0 +1,144 @@
+package io.mote.bench;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.leshan.core.model.ObjectLoader;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.mote.common.json.Json;
+import io.mote.fuzz.CoapFuzzer;
+import io.mote.fuzz.FuzzReport;
+import io.mote.fuzz.HttpFuzzer;
+import io.mote.fuzz.Lwm2mFuzzer;
+import io.mote.fuzz.MqttFuzzer;
+
+/**
+ * Mutated and garbage input, {@code --inputs} per protocol (HTTP device API, MQTT 3.1.1 and 5, CoAP,
+ * LwM2M registration), from {@code --seed}; then a valid request on every protocol. Prints inputs per
+ * second, answers by class and the server errors (which should be none) of each.
+ */
+final class FuzzLoad {
+
+    private FuzzLoad() {
+    }
+
+    static void run(BenchArgs args) throws Exception {
+        String url = args.string("url", "http://127.0.0.1:8080");
+        String host = args.string("host", "127.0.0.1");
+        int inputs = args.integer("inputs", 100_000);
+        long seed = Long.parseLong(args.string("seed", "12"));
+        List<String> protocols = List.of(args.string("protocols", "http,mqtt,coap,lwm2m").split(","));
+        MoteAdmin admin = new MoteAdmin(url);
+        admin.login(args.string("username", "tenant@mote.local"), args.string("password", ""));
+        admin.ensureDevice("bench-fuzz", "bench-fuzz-token");
+        admin.ensureGateway("bench-fuzz-gw", "bench-fuzz-gw-token");
+        String endpoint = "bench-fuzz-ep";
+        admin.ensureLwm2mDevice("bench-fuzz-lwm2m", endpoint, admin.ensureProfile("bench-fuzz-lwm2m", profile()));
+        int httpPort = java.net.URI.create(url).getPort();
+        int mqttPort = args.integer("mqtt-port", 1883);
+        int coapPort = args.integer("coap-port", 5683);
+        int lwm2mPort = args.integer("lwm2m-port", 5685);
+
+        List<FuzzReport> reports = new ArrayList<>();
+        for (String p : protocols) {
+            FuzzReport r = switch (p.trim()) {
+                case "http" -> new HttpFuzzer(new InetSocketAddress(host, httpPort), "bench-fuzz-token").run(seed, inputs);
+                case "mqtt" -> new MqttFuzzer(new InetSocketAddress(host, mqttPort), "bench-fuzz-token",
+                        "bench-fuzz-gw-token").run(seed, inputs);
+                case "coap" -> new CoapFuzzer(new InetSocketAddress(host, coapPort), "bench-fuzz-token").run(seed, inputs);
+                case "lwm2m" -> new Lwm2mFuzzer(new InetSocketAddress(host, lwm2mPort), endpoint).run(seed, inputs);
+                default -> throw new IllegalArgumentException("unknown protocol " + p);
+            };
+            System.out.println(r.summary());
+            reports.add(r);
+        }
+
+        // Health check: a valid request on every protocol fuzzed.
+        List<String> health = new ArrayList<>();
+        for (String p : protocols) {
+            health.add(p.trim() + " " + (healthy(p.trim(), url, host, mqttPort, coapPort, lwm2mPort) ? "ok" : "FAILED"));
+        }
+        System.out.println("health after fuzzing: " + String.join(", ", health));
+        long errors = reports.stream().mapToLong(FuzzReport::serverErrors).sum();
+        System.out.println("server errors in total: " + errors);
+        if (errors > 0 || health.stream().anyMatch(h -> h.endsWith("FAILED"))) {
+            System.exit(1);
+        }
+    }
+
+    private static boolean healthy(String protocol, String url, String host, int mqttPort, int coapPort, int lwm2mPort) {
+        try {
+            return switch (protocol) {
+                case "http" -> java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(url + "/api/v1/bench-fuzz-token/telemetry"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"health\":1}")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                case "mqtt" -> {
+                    Mqtt5BlockingClient c = Mqtt5Client.builder().serverHost(host).serverPort(mqttPort)
+                            .identifier("bench-fuzz-health").simpleAuth().username("bench-fuzz-token").applySimpleAuth()
+                            .buildBlocking();
+                    c.connect();
+                    c.publishWith().topic("v1/devices/me/telemetry").qos(MqttQos.AT_LEAST_ONCE)
+                            .payload("{\"health\":1}".getBytes(StandardCharsets.UTF_8)).send();
+                    c.disconnect();
+                    yield true;
+                }
+                case "coap" -> {
+                    CoapResponse r = coap("coap://" + host + ":" + coapPort + "/api/v1/bench-fuzz-token/telemetry")
+                            .post("{\"health\":1}", MediaTypeRegistry.APPLICATION_JSON);
+                    yield r != null && r.getCode() == ResponseCode.CREATED;
+                }
+                case "lwm2m" -> {
+                    CoapResponse r = coap("coap://" + host + ":" + lwm2mPort + "/rd?ep=bench-fuzz-ep&lt=60&lwm2m=1.1&b=U")
+                            .post("</1/0>,</3/0>", MediaTypeRegistry.APPLICATION_LINK_FORMAT);
+                    yield r != null && r.getCode() == ResponseCode.CREATED;
+                }
+                default -> false;
+            };
+        } catch (Exception e) {
+            System.out.println(protocol + " health check failed: " + e);
+            return false;
+        }
+    }
+
+    /** A client on an endpoint of its own, configured in code (Californium would write a properties file). */
+    private static CoapClient coap(String uri) {
+        Configuration config = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS);
+        CoapClient c = new CoapClient(uri).setTimeout(30_000L);
+        c.setEndpoint(new CoapEndpoint.Builder().setConfiguration(config).build());
+        return c;
+    }
+
+    /** The battery level (/3/0/9) as telemetry, observed. */
+    private static ObjectNode profile() {
+        String v = ObjectLoader.loadDefault().stream().filter(m -> m.id == 3).findFirst().orElseThrow().version;
+        String battery = "/3_" + v + "/0/9";
+        ObjectNode tc = Json.object().put("type", "LWM2M");
+        ObjectNode oa = tc.putObject("observeAttr");
+        oa.putObject("keyName").put(battery, "battery");
+        oa.putArray("observe").add(battery);
+        oa.putArray("attribute");
+        oa.putArray("telemetry").add(battery);
+        oa.putObject("attributeLwm2m");
+        oa.put("observeStrategy", "SINGLE");
+        tc.putArray("bootstrap");
+        tc.put("bootstrapServerUpdateEnable", false);
+        tc.putObject("clientLwM2mSettings").put("powerMode", "DRX").put("transportLog", false);
+        return tc;
+    }
+}

@@ -1,0 +1,28 @@
+package io.mote.transport.coap;
+
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.CoAPMessageFormatException;
+import org.eclipse.californium.core.coap.Message;
+import org.eclipse.californium.core.network.serialization.MessageHeader;
+import org.eclipse.californium.core.network.serialization.UdpDataParser;
+import org.eclipse.californium.elements.util.DatagramReader;
+
+/**
+ * Californium's parser, with the checks it makes by throwing unchecked exceptions (a Block1 payload
+ * larger than its block size, for one) turned into format errors: the endpoint then answers a
+ * confirmable request 4.00 Bad Request and logs nothing, where the unchecked exception was logged as an
+ * ERROR with a stack trace per datagram and the request went unanswered.
+ */
+final class CheckedUdpDataParser extends UdpDataParser {
+
+    @Override
+    protected Message parseMessage(DatagramReader reader, MessageHeader header, Message message) {
+        try {
+            return super.parseMessage(reader, header, message);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new CoAPMessageFormatException(e.getMessage(), header.getToken(), header.getMID(), header.getCode(),
+                    header.getType() == CoAP.Type.CON, ResponseCode.BAD_REQUEST);
+        }
+    }
+}
