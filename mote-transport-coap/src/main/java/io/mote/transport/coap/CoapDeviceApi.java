@@ -42,7 +42,6 @@ import io.mote.common.kv.TsKvEntry;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DevicePayloads;
 import io.mote.transport.api.Drain;
-import io.mote.transport.api.OtaPackageRef;
 import io.mote.transport.api.OtaPackageType;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.api.proto.DeviceApiProtos;
@@ -59,7 +58,6 @@ import io.mote.transport.dtls.DeviceIdentity;
 final class CoapDeviceApi {
 
     private static final Logger log = LoggerFactory.getLogger(CoapDeviceApi.class);
-    private static final int DEFAULT_BLOCK_SZX = BlockOption.size2Szx(1024);
 
     private final TransportService transport;
     private final CoapTransportSettings settings;
@@ -433,50 +431,10 @@ final class CoapDeviceApi {
                 int size = intParam(ex, "size", 0);
                 int chunk = intParam(ex, "chunk", 0);
                 BlockOption block2 = ex.getRequestOptions().getBlock2();
-                return d -> transport.otaPackage(d.device, type).thenCompose(p -> download(p, title, version, size, chunk, block2));
+                return d -> transport.otaPackage(d.device, type).thenCompose(p -> OtaDownload.answer(transport, type, p, title, version, size, chunk, block2));
             });
         }
 
-        private CompletableFuture<Response> download(Optional<OtaPackageRef> assigned, String title, String version,
-                                                     int size, int chunk, BlockOption block2) {
-            String kind = type == OtaPackageType.FIRMWARE ? "firmware" : "software";
-            if (assigned.isEmpty()) {
-                throw new CoapError(ResponseCode.NOT_FOUND, "No " + kind + " is assigned to the device");
-            }
-            OtaPackageRef p = assigned.get();
-            if (!title.equals(p.title()) || !version.equals(p.version())) {
-                throw new CoapError(ResponseCode.NOT_FOUND, "The assigned " + kind + " is " + p.title() + " " + p.version());
-            }
-            if (size > 0) {
-                long offset = (long) size * chunk;
-                return transport.otaData(p.id(), offset, size).thenApply(bytes -> bytes(bytes, null));
-            }
-            int szx = block2 != null ? Math.min(block2.getSzx(), DEFAULT_BLOCK_SZX) : DEFAULT_BLOCK_SZX;
-            int blockSize = BlockOption.szx2Size(szx);
-            if (block2 == null && p.size() <= blockSize) {
-                return transport.otaData(p.id(), 0, (int) p.size()).thenApply(bytes -> bytes(bytes, null));
-            }
-            int num = block2 == null ? 0 : block2.getNum();
-            long offset = (long) num * blockSize;
-            if (offset >= p.size() && p.size() > 0) {
-                throw new CoapError(ResponseCode.BAD_OPTION, "Block " + num + " is past the end of the image");
-            }
-            return transport.otaData(p.id(), offset, blockSize).thenApply(bytes -> {
-                Response r = bytes(bytes, p.size());
-                r.getOptions().setBlock2(szx, offset + bytes.length < p.size(), num);
-                return r;
-            });
-        }
-
-        private static Response bytes(byte[] data, Long total) {
-            Response r = new Response(ResponseCode.CONTENT);
-            r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_OCTET_STREAM);
-            if (total != null) {
-                r.getOptions().setSize2(total.intValue());
-            }
-            r.setPayload(data);
-            return r;
-        }
     }
 
     // ---- request handling ----
