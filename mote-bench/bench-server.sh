@@ -18,12 +18,14 @@ STARTUP_MS=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
 start_server() {
-  local start ready
+  local start ready trap_port=(--mote.transport.snmp.trap-port=0)
+  # A free trap port unless the caller sets one (Spring joins a property given twice into "0,-1").
+  case " $* " in *" --mote.transport.snmp.trap-port="*) trap_port=() ;; esac
   start=$(date +%s%N)
   # shellcheck disable=SC2086
   java ${MOTE_BENCH_SERVER_OPTS:-} -jar "${MOTE_BENCH_SERVER_JAR:-mote-server/target/mote-server.jar}" --server.port="$PORT" \
     --mote.data-dir="$DATA" --mote.tenant.password="$PASSWORD" --mote.sysadmin.password=bench-sys-pw \
-    --logging.level.root=WARN --mote.transport.snmp.trap-port=0 "$@" >>"$LOG" 2>&1 &
+    --logging.level.root=WARN "${trap_port[@]}" "$@" >>"$LOG" 2>&1 &
   PID=$!
   until curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null; do
     kill -0 "$PID" 2>/dev/null || { cat "$LOG"; exit 1; }
