@@ -16,8 +16,6 @@ import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.elements.config.Configuration;
-import org.eclipse.leshan.core.model.ObjectLoader;
-import tools.jackson.databind.node.ObjectNode;
 
 import io.mote.common.json.Json;
 import io.mote.fuzz.CoapFuzzer;
@@ -47,7 +45,7 @@ final class FuzzLoad {
         admin.ensureDevice("bench-fuzz", "bench-fuzz-token");
         admin.ensureGateway("bench-fuzz-gw", "bench-fuzz-gw-token");
         String endpoint = "bench-fuzz-ep";
-        admin.ensureLwm2mDevice("bench-fuzz-lwm2m", endpoint, admin.ensureProfile("bench-fuzz-lwm2m", profile()));
+        admin.ensureLwm2mDevice("bench-fuzz-lwm2m", endpoint, admin.ensureProfile("bench-fuzz-lwm2m", Lwm2mLoad.profile()));
         int httpPort = java.net.URI.create(url).getPort();
         int mqttPort = args.integer("mqtt-port", 1883);
         int coapPort = args.integer("coap-port", 5683);
@@ -122,23 +120,5 @@ final class FuzzLoad {
         CoapClient c = new CoapClient(uri).setTimeout(30_000L);
         c.setEndpoint(new CoapEndpoint.Builder().setConfiguration(config).build());
         return c;
-    }
-
-    /** The battery level (/3/0/9) as telemetry, observed. */
-    private static ObjectNode profile() {
-        String v = ObjectLoader.loadDefault().stream().filter(m -> m.id == 3).findFirst().orElseThrow().version;
-        String battery = "/3_" + v + "/0/9";
-        ObjectNode tc = Json.object().put("type", "LWM2M");
-        ObjectNode oa = tc.putObject("observeAttr");
-        oa.putObject("keyName").put(battery, "battery");
-        oa.putArray("observe").add(battery);
-        oa.putArray("attribute");
-        oa.putArray("telemetry").add(battery);
-        oa.putObject("attributeLwm2m");
-        oa.put("observeStrategy", "SINGLE");
-        tc.putArray("bootstrap");
-        tc.put("bootstrapServerUpdateEnable", false);
-        tc.putObject("clientLwM2mSettings").put("powerMode", "DRX").put("transportLog", false);
-        return tc;
     }
 }

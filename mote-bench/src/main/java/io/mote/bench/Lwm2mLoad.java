@@ -217,7 +217,7 @@ public final class Lwm2mLoad {
     }
 
     /** Observe the battery level (/3/0/9) as telemetry "battery"; no transport log, so only the data is written. */
-    private static ObjectNode profile() {
+    static ObjectNode profile() {
         String v = ObjectLoader.loadDefault().stream().filter(m -> m.id == 3).findFirst().orElseThrow().version;
         String battery = "/3_" + v + "/0/9";
         ObjectNode tc = Json.object().put("type", "LWM2M");
