@@ -17,7 +17,6 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.elements.config.Configuration;
 
-import io.mote.common.json.Json;
 import io.mote.fuzz.CoapFuzzer;
 import io.mote.fuzz.FuzzReport;
 import io.mote.fuzz.HttpFuzzer;
