@@ -448,9 +448,11 @@ public final class KafkaBus implements AutoCloseable {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    /** Stops reading, flushes what was sent and deletes this node's own topic. */
-    @Override
-    public void close() {
+    /**
+     * Stops reading every topic (a core leaves the group, so its partitions move at once); what was polled
+     * and is done has its offsets committed. Idempotent.
+     */
+    public void stopConsuming() {
         running = false;
         synchronized (consumers) {
             consumers.forEach(KafkaConsumer::wakeup);
@@ -462,6 +464,12 @@ public final class KafkaBus implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Stops reading, flushes what was sent and deletes this node's own topic. */
+    @Override
+    public void close() {
+        stopConsuming();
         sender.shutdown();
         try {
             sender.awaitTermination(5, TimeUnit.SECONDS);

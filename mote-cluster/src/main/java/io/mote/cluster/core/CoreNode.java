@@ -243,9 +243,11 @@ public final class CoreNode implements AutoCloseable {
         return work;
     }
 
+    /** Stops taking work before the core's services (writers, database) stop. */
     @Override
     public void close() {
         sweeper.shutdownNow();
+        bus.stopConsuming();
     }
 
     /** For the application's forwarded work: the answer to a forwarded request. */
