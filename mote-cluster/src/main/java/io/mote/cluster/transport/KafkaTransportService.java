@@ -175,7 +175,11 @@ public final class KafkaTransportService implements TransportService, AutoClosea
 
     @Override
     public CompletableFuture<String> clientRpc(DeviceInfo device, String request) {
-        return call(Ops.CLIENT_RPC, key(device), new Out().device(device).str(request), In::str);
+        // The core waits for an application up to its own timeout (as long as a request's by default) and then
+        // answers with an error object: wait for that answer rather than fail first.
+        long wait = 2 * bus.settings().requestTimeoutMs();
+        return bus.request(Ops.CLIENT_RPC, key(device), new Out().device(device).str(request).toBytes(), wait)
+                .thenApply(In::str);
     }
 
     @Override
