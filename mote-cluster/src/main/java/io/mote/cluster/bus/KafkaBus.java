@@ -411,6 +411,9 @@ public final class KafkaBus implements AutoCloseable {
                         sleepQuietly(500);
                     }
                 }
+            } catch (Error e) {
+                log.error("{} stopped: {}", name, e.toString());
+                throw e;
             } finally {
                 consumer.close(java.time.Duration.ofSeconds(5));
             }
