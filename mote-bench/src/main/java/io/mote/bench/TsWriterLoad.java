@@ -85,7 +85,8 @@ final class TsWriterLoad {
             System.out.printf("rows: ts_kv %d, ts_kv_latest %d; ts_kv with its indexes %s%n",
                     jdbc.queryForObject("SELECT count(*) FROM ts_kv", Long.class),
                     jdbc.queryForObject("SELECT count(*) FROM ts_kv_latest", Long.class),
-                    jdbc.queryForObject("SELECT pg_size_pretty(pg_total_relation_size('ts_kv'))", String.class));
+                    jdbc.queryForObject("SELECT pg_size_pretty(sum(pg_total_relation_size(relid))) "
+                            + "FROM pg_partition_tree('ts_kv')", String.class));
         } finally {
             if (db != null) {
                 db.close();
