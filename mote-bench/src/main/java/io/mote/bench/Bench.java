@@ -61,6 +61,9 @@ public final class Bench {
                                     (fsync on) in a temporary directory, one round per key count
                         --keys 1,3,10,100  --devices 1000  --in-flight 200  --warmup 5  --duration 20
                         --writer-threads 2  --batch-size 5000  --queue-capacity 200000  --jdbc-url (external instead)
+                      ts-drop       expiring one day of data points: DROP TABLE of its partition against DELETE (+ VACUUM)
+                                    of the same rows, in an embedded PostgreSQL in a temporary directory
+                        --points 1000000 (a day)
                       fuzz          mutated and garbage input per protocol, then a valid request on each (mote-bench/fuzz.sh)
                         --url ..  --username ..  --password ..  --host 127.0.0.1  --mqtt-port 1883  --coap-port 5683
                         --lwm2m-port 5685  --inputs 100000 (per protocol)  --seed 12  --protocols http,mqtt,coap,lwm2m
@@ -81,6 +84,7 @@ public final class Bench {
             case "fault-load" -> FaultLoad.load(options);
             case "fault-verify" -> FaultLoad.verify(options);
             case "ts-writer" -> TsWriterLoad.run(options);
+            case "ts-drop" -> TsDropLoad.run(options);
             case "fuzz" -> FuzzLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");

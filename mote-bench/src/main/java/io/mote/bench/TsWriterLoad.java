@@ -23,6 +23,7 @@ import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
 import io.mote.dao.KeyDictionary;
 import io.mote.dao.TimeseriesWriter;
+import io.mote.dao.TsPartitions;
 import io.mote.dao.embedded.EmbeddedDatabase;
 
 /**
@@ -64,6 +65,7 @@ final class TsWriterLoad {
         cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
         try (HikariDataSource ds = new HikariDataSource(cfg)) {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            TsPartitions partitions = new TsPartitions(ds, 86_400_000L);
             System.out.printf("ts-writer: %s, %d writer threads, batches of at most %d data points, %d devices, "
                             + "%d requests in flight, %d s warm-up, %d s measured per round%n",
                     db != null ? "embedded PostgreSQL (fsync on, synchronous commit)" : jdbcUrl, threads, batch,
@@ -75,7 +77,7 @@ final class TsWriterLoad {
             long postmaster = db != null ? db.pid() : -1;
             for (int keys : keyCounts) {
                 try (TimeseriesWriter writer = new TimeseriesWriter(ds, new KeyDictionary(new JdbcTemplate(ds)),
-                        capacity, batch, threads)) {
+                        partitions, capacity, batch, threads)) {
                     round(writer, ids, keys, inFlight, warmup, duration, postmaster);
                 }
             }
@@ -83,7 +85,8 @@ final class TsWriterLoad {
             System.out.printf("rows: ts_kv %d, ts_kv_latest %d; ts_kv with its indexes %s%n",
                     jdbc.queryForObject("SELECT count(*) FROM ts_kv", Long.class),
                     jdbc.queryForObject("SELECT count(*) FROM ts_kv_latest", Long.class),
-                    jdbc.queryForObject("SELECT pg_size_pretty(pg_total_relation_size('ts_kv'))", String.class));
+                    jdbc.queryForObject("SELECT pg_size_pretty(sum(pg_total_relation_size(relid))) "
+                            + "FROM pg_partition_tree('ts_kv')", String.class));
         } finally {
             if (db != null) {
                 db.close();

@@ -20,7 +20,8 @@ public class TenantDao {
     private static final RowMapper<Tenant> MAPPER = (rs, i) -> new Tenant(Rows.id(rs, "id", EntityType.TENANT),
             rs.getLong("created_time"), rs.getString("title"), rs.getString("region"), rs.getString("country"),
             rs.getString("state"), rs.getString("city"), rs.getString("address"), rs.getString("address2"),
-            rs.getString("zip"), rs.getString("phone"), rs.getString("email"), Rows.json(rs, "additional_info"));
+            rs.getString("zip"), rs.getString("phone"), rs.getString("email"), Rows.json(rs, "additional_info"),
+            (Integer) rs.getObject("default_storage_ttl_days"));
 
     private final JdbcTemplate jdbc;
 
@@ -31,14 +32,16 @@ public class TenantDao {
     public void save(Tenant t) {
         jdbc.update("""
                 INSERT INTO tenant (id, created_time, title, region, country, state, city, address, address2, zip,
-                                    phone, email, additional_info)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                    phone, email, additional_info, default_storage_ttl_days)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, region = EXCLUDED.region,
                   country = EXCLUDED.country, state = EXCLUDED.state, city = EXCLUDED.city,
                   address = EXCLUDED.address, address2 = EXCLUDED.address2, zip = EXCLUDED.zip,
-                  phone = EXCLUDED.phone, email = EXCLUDED.email, additional_info = EXCLUDED.additional_info
+                  phone = EXCLUDED.phone, email = EXCLUDED.email, additional_info = EXCLUDED.additional_info,
+                  default_storage_ttl_days = EXCLUDED.default_storage_ttl_days
                 """, t.id().id(), t.createdTime(), t.title(), t.region(), t.country(), t.state(), t.city(),
-                t.address(), t.address2(), t.zip(), t.phone(), t.email(), Rows.json(t.additionalInfo()));
+                t.address(), t.address2(), t.zip(), t.phone(), t.email(), Rows.json(t.additionalInfo()),
+                t.defaultStorageTtlDays());
     }
 
     public Optional<Tenant> find(UUID id) {

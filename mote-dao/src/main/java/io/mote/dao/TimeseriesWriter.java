@@ -26,7 +26,9 @@ import io.mote.common.kv.TsKvEntry;
  * device and key ({@link TsBatch}), then every request in it is acknowledged. This is group commit: a writer commits as soon as it has anything
  * (no waiting for a batch to fill), and whatever arrives while its commit is being flushed to disk goes
  * into its next one, so a lone request is answered in about one commit's time and a busy server writes
- * large batches, with one fsync per batch rather than per request. The queue is bounded in data points; when it is full a request
+ * large batches, with one fsync per batch rather than per request. Each point goes to the {@code ts_kv}
+ * partition of its TTL class and time; a batch meeting a partition that does not exist yet creates it
+ * ({@link TsPartitions#ensure}) and is written again. The queue is bounded in data points; when it is full a request
  * is refused at once ({@link MoteException#overloaded()}), so callers push back instead of data being
  * dropped.
  */
@@ -34,11 +36,15 @@ public class TimeseriesWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TimeseriesWriter.class);
 
-    private record Request(UUID entityId, List<TsKvEntry> entries, CompletableFuture<Void> done) {
+    private record Request(UUID entityId, List<TsKvEntry> entries, int ttl, CompletableFuture<Void> done) {
     }
+
+    /** PostgreSQL's check_violation, which a row with no partition to go to raises. */
+    private static final String NO_PARTITION = "23514";
 
     private final DataSource dataSource;
     private final KeyDictionary dictionary;
+    private final TsPartitions partitions;
     private final int maxBatchPoints;
     private final Semaphore capacity;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
@@ -52,10 +58,11 @@ public class TimeseriesWriter implements AutoCloseable {
      * @param maxBatchPoints data points written in one transaction at most
      * @param threads        writer threads (each with its own connection)
      */
-    public TimeseriesWriter(DataSource dataSource, KeyDictionary dictionary, int queueCapacity, int maxBatchPoints,
-                            int threads) {
+    public TimeseriesWriter(DataSource dataSource, KeyDictionary dictionary, TsPartitions partitions,
+                            int queueCapacity, int maxBatchPoints, int threads) {
         this.dataSource = dataSource;
         this.dictionary = dictionary;
+        this.partitions = partitions;
         this.maxBatchPoints = maxBatchPoints;
         this.capacity = new Semaphore(queueCapacity);
         for (int i = 0; i < threads; i++) {
@@ -66,8 +73,16 @@ public class TimeseriesWriter implements AutoCloseable {
         }
     }
 
-    /** Queues the entries; the future completes once they are committed. */
+    /** Queues entries kept forever; the future completes once they are committed. */
     public CompletableFuture<Void> write(UUID entityId, List<TsKvEntry> entries) {
+        return write(entityId, entries, 0);
+    }
+
+    /**
+     * Queues the entries, to be kept for {@code ttlSeconds} (0 = forever); the future completes once they
+     * are committed.
+     */
+    public CompletableFuture<Void> write(UUID entityId, List<TsKvEntry> entries, long ttlSeconds) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (entries.isEmpty()) {
             done.complete(null);
@@ -78,7 +93,7 @@ public class TimeseriesWriter implements AutoCloseable {
             done.completeExceptionally(MoteException.overloaded());
             return done;
         }
-        queue.add(new Request(entityId, entries, done));
+        queue.add(new Request(entityId, entries, partitions.ttlClass(ttlSeconds), done));
         return done;
     }
 
@@ -124,20 +139,18 @@ public class TimeseriesWriter implements AutoCloseable {
             TsBatch rows = new TsBatch();
             for (Request r : batch) {
                 for (TsKvEntry e : r.entries()) {
-                    rows.add(r.entityId(), dictionary.idOf(e.key()), e);
+                    rows.add(r.entityId(), dictionary.idOf(e.key()), e, r.ttl());
                 }
             }
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    rows.write(c);
-                    c.commit();
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
+            try {
+                commit(rows);
+            } catch (SQLException e) {
+                if (!NO_PARTITION.equals(e.getSQLState())) {
                     throw e;
-                } finally {
-                    c.setAutoCommit(true);
                 }
+                // A point of a TTL or a time no partition holds yet: create them and write the batch again.
+                partitions.ensure(rows.partitionKeys());
+                commit(rows);
             }
             writtenPoints.addAndGet(rows.size());
             capacity.release(points);
@@ -151,6 +164,21 @@ public class TimeseriesWriter implements AutoCloseable {
                     "Telemetry could not be stored");
             for (Request r : batch) {
                 r.done().completeExceptionally(failure);
+            }
+        }
+    }
+
+    private void commit(TsBatch rows) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                rows.write(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
         }
     }

@@ -28,6 +28,7 @@ import io.mote.dao.RpcDao;
 import io.mote.dao.TenantDao;
 import io.mote.dao.TimeseriesDao;
 import io.mote.dao.TimeseriesWriter;
+import io.mote.dao.TsPartitions;
 import io.mote.dao.UserDao;
 import io.mote.dao.embedded.EmbeddedDatabase;
 
@@ -160,11 +161,17 @@ public class DatabaseConfig {
         return new AttributesDao(jdbc, dictionary);
     }
 
+    @Bean
+    public TsPartitions tsPartitions(DataSource dataSource, JdbcTemplate migrated,
+                                     @Value("${mote.ts.partition-length:1d}") java.time.Duration length) {
+        return new TsPartitions(dataSource, length.toMillis());
+    }
+
     @Bean(destroyMethod = "close")
-    public TimeseriesWriter timeseriesWriter(DataSource dataSource, KeyDictionary dictionary, JdbcTemplate migrated,
+    public TimeseriesWriter timeseriesWriter(DataSource dataSource, KeyDictionary dictionary, TsPartitions partitions,
                                              @Value("${mote.telemetry.queue-capacity:200000}") int capacity,
                                              @Value("${mote.telemetry.batch-size:5000}") int batchSize,
                                              @Value("${mote.telemetry.writer-threads:2}") int threads) {
-        return new TimeseriesWriter(dataSource, dictionary, capacity, batchSize, threads);
+        return new TimeseriesWriter(dataSource, dictionary, partitions, capacity, batchSize, threads);
     }
 }

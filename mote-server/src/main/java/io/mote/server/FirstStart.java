@@ -57,7 +57,7 @@ public class FirstStart implements ApplicationRunner {
         userService.createActive(new User(new EntityId(EntityType.USER, UUID.randomUUID()), System.currentTimeMillis(),
                 null, null, SYSADMIN_EMAIL, Authority.SYS_ADMIN, "System", "Administrator", null, null), sysPw);
         Tenant tenant = tenants.save(new Tenant(null, null, "Default tenant", null, null, null, null, null, null, null,
-                null, null, null));
+                null, null, null, null));
         String tenantPw = tenantPassword.isBlank() ? generate() : tenantPassword;
         userService.createActive(new User(new EntityId(EntityType.USER, UUID.randomUUID()), System.currentTimeMillis(),
                 tenant.id(), null, TENANT_EMAIL, Authority.TENANT_ADMIN, "Tenant", "Administrator", null, null),

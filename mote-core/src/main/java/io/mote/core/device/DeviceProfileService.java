@@ -25,6 +25,7 @@ import io.mote.core.provision.X509ChainConfig;
 import io.mote.core.security.Access;
 import io.mote.core.security.SecurityUser;
 import io.mote.core.session.DeviceSessionRegistry;
+import io.mote.core.telemetry.StorageTtl;
 import io.mote.dao.DeviceProfileDao;
 import io.mote.transport.api.OtaPackageType;
 
@@ -103,6 +104,7 @@ public class DeviceProfileService {
         if (!data.has("configuration") || data.get("configuration").isNull()) {
             data.putObject("configuration").put("type", "DEFAULT");
         }
+        StorageTtl.validate("Device profile configuration", data.get("configuration").get(StorageTtl.FIELD));
         TransportType transport = transportType(p, data);
         transportValidator.validateProfile(tenantId, transport, data.get("transportConfiguration"));
         ProvisionType provisionType = provisionType(p, data);

@@ -28,6 +28,7 @@ import io.mote.core.resource.ResourceService;
 import io.mote.core.rpc.RpcService;
 import io.mote.core.state.DeviceStateService;
 import io.mote.core.telemetry.AttributesService;
+import io.mote.core.telemetry.StorageTtl;
 import io.mote.core.telemetry.TelemetryService;
 import io.mote.transport.api.AuthenticatedDevice;
 import io.mote.transport.api.DeviceAttributes;
@@ -64,13 +65,15 @@ public class DefaultTransportService implements TransportService {
     private final ResourceService resources;
     private final DeviceStateService state;
     private final DeviceChangeEvents changes;
+    private final StorageTtl storageTtl;
 
     public DefaultTransportService(DeviceAuthCache auth, TelemetryService telemetry, AttributesService attributes,
                                    DeviceSessionRegistry sessions, @Qualifier("coreExecutor") ExecutorService executor,
                                    RpcService rpc, ClaimService claims, ProvisionService provisioning,
                                    X509ChainProvisioning chainProvisioning,
                                    OtaPackageService ota, DeviceService devices, ResourceService resources,
-                                   DeviceStateService state, DeviceChangeEvents changes) {
+                                   DeviceStateService state, DeviceChangeEvents changes, StorageTtl storageTtl) {
+        this.storageTtl = storageTtl;
         this.changes = changes;
         this.state = state;
         this.resources = resources;
@@ -95,12 +98,22 @@ public class DefaultTransportService implements TransportService {
     @Override
     public CompletableFuture<Void> postTelemetry(DeviceInfo device, List<TsKvEntry> entries) {
         state.onActivity(device.deviceId());
-        return telemetry.save(device.deviceId(), entries);
+        return saveWithDefaultTtl(device, entries);
     }
 
     @Override
     public CompletableFuture<Void> postTransportLog(DeviceInfo device, List<TsKvEntry> lines) {
-        return telemetry.save(device.deviceId(), lines);
+        return saveWithDefaultTtl(device, lines);
+    }
+
+    /** Kept for the profile's or tenant's default TTL; looked up on the core executor when not cached. */
+    private CompletableFuture<Void> saveWithDefaultTtl(DeviceInfo device, List<TsKvEntry> entries) {
+        Long ttl = storageTtl.cached(device);
+        if (ttl != null) {
+            return telemetry.save(device.deviceId(), entries, ttl);
+        }
+        return CompletableFuture.supplyAsync(() -> storageTtl.ofDevice(device.tenantId(), device.deviceProfileId()),
+                executor).thenCompose(t -> telemetry.save(device.deviceId(), entries, t));
     }
 
     @Override

@@ -39,12 +39,18 @@ public class TelemetryService {
         this.maxFutureMs = maxFutureMs;
     }
 
+    /** {@link #save(UUID, List, long)} of points kept forever. */
+    public CompletableFuture<Void> save(UUID entityId, List<TsKvEntry> entries) {
+        return save(entityId, entries, 0);
+    }
+
     /**
+     * Stores the entries for {@code ttlSeconds} (0 = forever; see {@link StorageTtl} for the defaults).
      * Completes once the entries are committed; fails with SERVICE_UNAVAILABLE when the queue is full, and
      * with BAD_REQUEST_PARAMS when a timestamp is outside the accepted window (a point far in the future
      * would stay the key's latest value for ever).
      */
-    public CompletableFuture<Void> save(UUID entityId, List<TsKvEntry> entries) {
+    public CompletableFuture<Void> save(UUID entityId, List<TsKvEntry> entries, long ttlSeconds) {
         long latest = System.currentTimeMillis() + maxFutureMs;
         for (TsKvEntry e : entries) {
             if (e.ts() < minTs || e.ts() > latest) {
@@ -53,7 +59,7 @@ public class TelemetryService {
                         + " ms after the server's time"));
             }
         }
-        return writer.write(entityId, entries).thenRun(() -> subscriptions.onTimeseries(entityId, entries));
+        return writer.write(entityId, entries, ttlSeconds).thenRun(() -> subscriptions.onTimeseries(entityId, entries));
     }
 
     public List<TsKvEntry> latest(UUID entityId, Collection<String> keys) {

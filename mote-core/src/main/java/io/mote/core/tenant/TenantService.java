@@ -16,6 +16,7 @@ import io.mote.core.Validation;
 import io.mote.core.device.DeviceProfileService;
 import io.mote.core.security.Access;
 import io.mote.core.security.SecurityUser;
+import io.mote.core.telemetry.StorageTtl;
 import io.mote.dao.TenantDao;
 
 /** Tenants, managed by the system administrator. A new tenant gets its default device profile. */
@@ -25,8 +26,11 @@ public class TenantService {
     private final TenantDao tenants;
     private final DeviceProfileService profiles;
     private final TransactionTemplate tx;
+    private final StorageTtl storageTtl;
 
-    public TenantService(TenantDao tenants, DeviceProfileService profiles, TransactionTemplate tx) {
+    public TenantService(TenantDao tenants, DeviceProfileService profiles, TransactionTemplate tx,
+                         StorageTtl storageTtl) {
+        this.storageTtl = storageTtl;
         this.tenants = tenants;
         this.profiles = profiles;
         this.tx = tx;
@@ -41,22 +45,28 @@ public class TenantService {
     public Tenant save(Tenant t) {
         Validation.required("Tenant title", t.title(), 255);
         Validation.optional("Tenant email", t.email(), 255);
-        return tx.execute(s -> {
+        if (t.defaultStorageTtlDays() != null && t.defaultStorageTtlDays() < 0) {
+            throw MoteException.invalid("Tenant defaultStorageTtlDays must be a whole number of days, 0 or more");
+        }
+        Tenant result = tx.execute(s -> {
             Tenant saved;
             if (t.id() == null) {
                 saved = new Tenant(new EntityId(EntityType.TENANT, UUID.randomUUID()), System.currentTimeMillis(),
                         t.title(), t.region(), t.country(), t.state(), t.city(), t.address(), t.address2(), t.zip(),
-                        t.phone(), t.email(), t.additionalInfo());
+                        t.phone(), t.email(), t.additionalInfo(), t.defaultStorageTtlDays());
                 tenants.save(saved);
                 profiles.createDefault(saved.id().id());
             } else {
                 Tenant old = tenants.find(t.id().id()).orElseThrow(MoteException::notFound);
                 saved = new Tenant(old.id(), old.createdTime(), t.title(), t.region(), t.country(), t.state(),
-                        t.city(), t.address(), t.address2(), t.zip(), t.phone(), t.email(), t.additionalInfo());
+                        t.city(), t.address(), t.address2(), t.zip(), t.phone(), t.email(), t.additionalInfo(),
+                        t.defaultStorageTtlDays());
                 tenants.save(saved);
             }
             return saved;
         });
+        storageTtl.tenantSaved(result.id().id());
+        return result;
     }
 
     public Tenant get(SecurityUser user, UUID id) {

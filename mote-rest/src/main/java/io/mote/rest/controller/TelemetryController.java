@@ -35,6 +35,7 @@ import io.mote.common.kv.TsKvEntry;
 import io.mote.core.EntityAccess;
 import io.mote.core.security.SecurityUser;
 import io.mote.core.telemetry.AttributesService;
+import io.mote.core.telemetry.StorageTtl;
 import io.mote.core.telemetry.TelemetryService;
 import io.mote.dao.Aggregation;
 
@@ -48,8 +49,11 @@ public class TelemetryController {
     private final TelemetryService telemetry;
     private final AttributesService attributes;
     private final EntityAccess access;
+    private final StorageTtl storageTtl;
 
-    public TelemetryController(TelemetryService telemetry, AttributesService attributes, EntityAccess access) {
+    public TelemetryController(TelemetryService telemetry, AttributesService attributes, EntityAccess access,
+                               StorageTtl storageTtl) {
+        this.storageTtl = storageTtl;
         this.telemetry = telemetry;
         this.attributes = attributes;
         this.access = access;
@@ -137,8 +141,10 @@ public class TelemetryController {
     public CompletableFuture<ResponseEntity<Void>> saveTimeseries(SecurityUser user, @PathVariable String entityType,
                                                                   @PathVariable UUID entityId, @PathVariable String scope,
                                                                   @RequestBody byte[] body) {
-        return saveTs(user, entityType, entityId, body);
+        return saveTs(user, entityType, entityId, body, 0);
     }
+
+    /** {@code ttl}: seconds to keep the values; 0 for the default (the device profile's, the tenant's, the server's). */
 
     @PostMapping("/{entityType}/{entityId}/timeseries/{scope}/{ttl}")
     public CompletableFuture<ResponseEntity<Void>> saveTimeseriesWithTtl(SecurityUser user,
@@ -147,14 +153,19 @@ public class TelemetryController {
                                                                          @PathVariable String scope,
                                                                          @PathVariable long ttl,
                                                                          @RequestBody byte[] body) {
-        return saveTs(user, entityType, entityId, body);
+        if (ttl < 0 || ttl > Integer.MAX_VALUE) {
+            throw MoteException.invalid("ttl must be from 0 to " + Integer.MAX_VALUE + " seconds: " + ttl);
+        }
+        return saveTs(user, entityType, entityId, body, ttl);
     }
 
     private CompletableFuture<ResponseEntity<Void>> saveTs(SecurityUser user, String entityType, UUID entityId,
-                                                           byte[] body) {
-        check(user, entityType, entityId);
+                                                           byte[] body, long ttl) {
+        EntityType type = check(user, entityType, entityId);
         List<TsKvEntry> entries = KvJson.parseTelemetry(parse(body), System.currentTimeMillis());
-        return telemetry.save(entityId, entries).thenApply(v -> ResponseEntity.ok().<Void>build());
+        UUID tenantId = type == EntityType.TENANT ? entityId : user.tenantId();
+        long seconds = ttl > 0 ? ttl : storageTtl.ofEntity(entityId, type == EntityType.DEVICE, tenantId);
+        return telemetry.save(entityId, entries, seconds).thenApply(v -> ResponseEntity.ok().<Void>build());
     }
 
     @PostMapping("/{entityType}/{entityId}/attributes/{scope}")
