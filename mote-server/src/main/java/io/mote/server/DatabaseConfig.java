@@ -1,8 +1,5 @@
 package io.mote.server;
 
-import java.io.IOException;
-import java.nio.file.Path;
-
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -31,10 +28,12 @@ import io.mote.dao.TimeseriesWriter;
 import io.mote.dao.TsPartitions;
 import io.mote.dao.UserDao;
 import io.mote.dao.embedded.EmbeddedDatabase;
+import io.mote.server.EmbeddedDatabaseStarter.EmbeddedDatabaseHolder;
 
 /**
  * The database: an external PostgreSQL when {@code mote.db.url} is set, otherwise an embedded one
- * under the data directory. Flyway migrates it before any repository is used.
+ * under the data directory, started by {@link EmbeddedDatabaseStarter} while the context is built. Flyway
+ * migrates it before any repository is used.
  */
 @Configuration
 public class DatabaseConfig {
@@ -42,32 +41,18 @@ public class DatabaseConfig {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
 
     @Bean(destroyMethod = "close")
-    public EmbeddedDatabaseHolder embeddedDatabase(@Value("${mote.db.url:}") String url,
-                                                   @Value("${mote.data-dir:./data}") String dataDir,
-                                                   @Value("${mote.db.embedded-port:0}") int port,
-                                                   @Value("${mote.db.embedded-synchronous-commit:true}") boolean syncCommit)
-            throws IOException {
-        if (!url.isBlank()) {
-            return new EmbeddedDatabaseHolder(null);
-        }
-        if (!syncCommit) {
-            log.warn("mote.db.embedded-synchronous-commit=false: data acknowledged in the last moments before a "
-                    + "database or machine crash may be lost");
-        }
-        return new EmbeddedDatabaseHolder(EmbeddedDatabase.start(Path.of(dataDir), port, syncCommit));
-    }
-
-    @Bean(destroyMethod = "close")
     public HikariDataSource dataSource(EmbeddedDatabaseHolder embedded,
                                        @Value("${mote.db.url:}") String url,
                                        @Value("${mote.db.username:}") String username,
                                        @Value("${mote.db.password:}") String password,
-                                       @Value("${mote.db.pool-size:20}") int poolSize) {
+                                       @Value("${mote.db.pool-size:20}") int poolSize,
+                                       @Value("${mote.db.pool-min-idle:4}") int minIdle) {
         HikariConfig cfg = new HikariConfig();
-        if (embedded.database() != null) {
-            cfg.setJdbcUrl(embedded.database().jdbcUrl());
-            cfg.setUsername(embedded.database().username());
-            cfg.setPassword(embedded.database().password());
+        EmbeddedDatabase db = embedded.database();
+        if (db != null) {
+            cfg.setJdbcUrl(db.jdbcUrl());
+            cfg.setUsername(db.username());
+            cfg.setPassword(db.password());
         } else {
             cfg.setJdbcUrl(url);
             cfg.setUsername(username.isBlank() ? null : username);
@@ -75,20 +60,13 @@ public class DatabaseConfig {
             log.info("Using external PostgreSQL at {}", url.replaceAll("password=[^&]*", "password=***"));
         }
         cfg.setMaximumPoolSize(poolSize);
+        // Connections beyond these are opened when load asks for them (and closed after idling), so a server
+        // at rest keeps few database backends and a start does not wait for a full pool.
+        cfg.setMinimumIdle(Math.min(minIdle, poolSize));
         cfg.setPoolName("mote-db");
         // Lets the driver send a batch of inserts as multi-row statements.
         cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new HikariDataSource(cfg);
-    }
-
-    /** Keeps the embedded server's lifetime tied to the application context (null when external). */
-    public record EmbeddedDatabaseHolder(EmbeddedDatabase database) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            if (database != null) {
-                database.close();
-            }
-        }
     }
 
     @Bean

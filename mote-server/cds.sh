@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds a class-data-sharing archive for a faster start: extracts mote-server.jar into target/cds (the
+# application jar beside its libraries, the layout the JVM can share classes from), then starts the server
+# once on a throw-away data directory until its context is refreshed, recording the classes it loaded.
+# Run after the build; start the server from the extracted jar with the archive:
+#   java -XX:SharedArchiveFile=mote-server/target/cds/mote.jsa -jar mote-server/target/cds/mote-server.jar
+# The archive belongs to this build and this JDK: build it again after either changes (a mismatched
+# archive is ignored by the JVM, with a warning, and the server starts without it).
+set -euo pipefail
+cd "$(dirname "$0")"
+out=target/cds
+rm -rf "$out"
+java -Djarmode=tools -jar target/mote-server.jar extract --destination "$out"
+data=$(mktemp -d)
+trap 'rm -rf "$data"' EXIT
+# spring.context.exit=onRefresh: the training run stops once every bean is created, before listeners open.
+java -XX:ArchiveClassesAtExit="$out/mote.jsa" -Dspring.context.exit=onRefresh -jar "$out/mote-server.jar" \
+  --mote.data-dir="$data" --logging.level.root=WARN --server.port=0 --mote.transport.mqtt.port=0 \
+  --mote.transport.mqtt.ssl-port=0 --mote.transport.coap.port=0 --mote.transport.coap.dtls-port=0 \
+  --mote.transport.lwm2m.port=0 --mote.transport.lwm2m.secure-port=0 --mote.transport.lwm2m.bootstrap.port=0 \
+  --mote.transport.lwm2m.bootstrap.secure-port=0 --mote.transport.snmp.trap-port=0
+echo "CDS archive: $out/mote.jsa"
