@@ -1,6 +1,5 @@
 package io.mote.server;
 
-import io.mote.server.cluster.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 import io.mote.dao.embedded.EmbeddedDatabase;
+import io.mote.server.cluster.Role;
 
 /**
  * Starts the embedded PostgreSQL (when {@code mote.db.url} is empty) on a thread of its own as soon as the
