@@ -79,7 +79,7 @@ public final class TestServer implements AutoCloseable {
                 "--logging.level.io.mote=INFO"));
         String url = System.getenv("MOTE_TEST_DB_URL");
         if (url != null && !url.isBlank()) {
-            args.add("--mote.db.url=" + url);
+            args.add("--mote.db.url=" + forkDatabase(url));
             args.add("--mote.db.username=" + env("MOTE_TEST_DB_USERNAME"));
             args.add("--mote.db.password=" + env("MOTE_TEST_DB_PASSWORD"));
         }
@@ -92,6 +92,20 @@ public final class TestServer implements AutoCloseable {
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(MoteApplication.class)
                 .run(args.toArray(String[]::new));
         return new TestServer(ctx);
+    }
+
+    /**
+     * With several test JVMs at once each needs a database of its own: fork N uses {@code <database>_N}
+     * (so {@code MOTE_TEST_DB_URL=jdbc:postgresql://host/mote_it} means {@code mote_it_1}, {@code mote_it_2}).
+     */
+    static String forkDatabase(String url) {
+        String fork = System.getProperty("mote.test.fork", "");
+        if (fork.isBlank() || fork.startsWith("$")) {
+            return url;
+        }
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        return base + "_" + fork + (query < 0 ? "" : url.substring(query));
     }
 
     private static String env(String name) {
