@@ -46,7 +46,6 @@ class RoleFilterTest {
         assertThat(excluded("transport", DefaultTransportService.class)).isTrue();
         assertThat(excluded("transport", DeviceController.class)).isTrue();
         assertThat(excluded("transport", DatabaseConfig.class)).isTrue();
-        assertThat(excluded("transport", DatabaseConfig.EmbeddedDatabaseHolder.class)).isTrue();
         assertThat(excluded("transport", DeviceApiController.class)).isFalse();
         assertThat(excluded("transport", MqttTransportConfig.class)).isFalse();
         assertThat(excluded("transport", HttpTransportConfig.class)).isFalse();
