@@ -14,4 +14,4 @@ start_server --mote.transport.lwm2m.port="$LWM2M_PORT" --mote.transport.lwm2m.se
   --mote.transport.lwm2m.bootstrap.enabled=false --mote.transport.mqtt.enabled=false --mote.transport.coap.enabled=false
 # shellcheck disable=SC2086
 java ${MOTE_BENCH_CLIENT_OPTS:-} -jar mote-bench/target/mote-bench.jar lwm2m-load --url "http://127.0.0.1:$PORT" \
-  --lwm2m-port "$LWM2M_PORT" --password "$PASSWORD" --server-pid "$PID" "$@"
+  --lwm2m-port "$LWM2M_PORT" --password "$PASSWORD" --sysadmin-password bench-sys-pw --server-pid "$PID" "$@"

@@ -41,6 +41,14 @@ public final class Bench {
                         --url http://127.0.0.1:8080  --lwm2m-host 127.0.0.1  --lwm2m-port 5685
                         --username tenant@mote.local  --password <pw>  --clients 1000  --period-ms 1000
                         --registrations-per-second 200  --warmup 10  --duration 30  --server-pid <pid> (memory)
+                        --sysadmin-password <pw> (the server's counters on /actuator/prometheus answer SYS_ADMIN only)
+                      lwm2m-sim     many simulated LwM2M clients (one UDP socket each) on a few selector threads, each with
+                                    3 observed resources: registration storm, memory per client, notifications stored
+                        --url ..  --lwm2m-host 127.0.0.1  --lwm2m-port 5685  --username ..  --password ..
+                        --clients 10000  --threads 2  --registrations-per-second 0 (unpaced)  --registration-window 1000
+                        --lifetime 300  --lwm2m-versions 1.0,1.1  --rate 5000 (notifications/s)  --con-percent 50
+                        --idle 5  --warmup 10  --duration 30  --sample 20 (read back)  --server-pid <pid> (memory)
+                        --sysadmin-password <pw> (the server's counters)
                       snmp-poll     Mote polls simulated v2c agents (one responder on 127.0.0.2.. loopback addresses)
                         --url http://127.0.0.1:8080  --username tenant@mote.local  --password <pw>
                         --devices 10000  --oids 10  --period-ms 10000  --addresses 10  --ports 5  --base-port 16100
@@ -79,6 +87,7 @@ public final class Bench {
             case "coap-ingest" -> CoapIngestLoad.run(options);
             case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             case "lwm2m-load" -> Lwm2mLoad.run(options);
+            case "lwm2m-sim" -> Lwm2mSim.run(options);
             case "snmp-poll" -> SnmpPollLoad.run(options);
             case "lwm2m-ota" -> Lwm2mOtaLoad.run(options);
             case "fault-load" -> FaultLoad.load(options);

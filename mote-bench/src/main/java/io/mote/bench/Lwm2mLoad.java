@@ -97,6 +97,7 @@ public final class Lwm2mLoad {
 
         MoteAdmin admin = new MoteAdmin(url);
         admin.login(args.string("username", "tenant@mote.local"), args.string("password", ""));
+        metricsLogin(args, url);
         String profileId = admin.ensureProfile(PROFILE, profile());
         long t0 = System.nanoTime();
         ExecutorService creators = Executors.newFixedThreadPool(8);
@@ -235,7 +236,7 @@ public final class Lwm2mLoad {
     }
 
     /** Waits until the server reports {@code want} registered clients; returns the last count. */
-    private static long waitForClients(String url, int want, int seconds) throws InterruptedException {
+    static long waitForClients(String url, int want, int seconds) throws InterruptedException {
         long last = 0;
         for (int i = 0; i < seconds * 2; i++) {
             last = serverCounter(url, "mote_lwm2m_clients");
@@ -248,12 +249,27 @@ public final class Lwm2mLoad {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The actuator answers SYS_ADMIN only: the token of a sysadmin login, when one was given. */
+    private static volatile String metricsToken;
+
+    /** Logs in as the system administrator ({@code --sysadmin-password}) for the server's counters. */
+    static void metricsLogin(BenchArgs args, String url) {
+        String password = args.string("sysadmin-password", "");
+        if (!password.isEmpty()) {
+            MoteAdmin sys = new MoteAdmin(url);
+            sys.login(args.string("sysadmin", "sysadmin@mote.local"), password);
+            metricsToken = sys.token();
+        }
+    }
 
     /** A value from the server's Prometheus endpoint. */
     static long serverCounter(String url, String name) {
         try {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/actuator/prometheus")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + "/actuator/prometheus"));
+            if (metricsToken != null) {
+                r.header("X-Authorization", "Bearer " + metricsToken);
+            }
+            String body = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString()).body();
             Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(body);
             return m.find() ? (long) Double.parseDouble(m.group(2)) : -1;
         } catch (IOException e) {

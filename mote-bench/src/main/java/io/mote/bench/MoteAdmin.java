@@ -31,6 +31,11 @@ final class MoteAdmin {
         jwt = r.get("token").asString();
     }
 
+    /** The JWT of the login, for calls made elsewhere. */
+    String token() {
+        return jwt;
+    }
+
     /** Creates the device with this access token unless a device of that name exists already. */
     void ensureDevice(String name, String token) {
         HttpResponse<String> found = send("GET", "/api/tenant/devices?deviceName="
@@ -90,6 +95,17 @@ final class MoteAdmin {
         HttpResponse<String> r = send("POST", "/api/device-with-credentials", Json.write(body));
         if (r.statusCode() != 200 && !r.body().contains("exist")) {
             throw new IllegalStateException("creating " + name + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** Adds an LwM2M object model (DDF XML) to the tenant's resource library unless it has it already. */
+    void ensureLwm2mModel(String fileName, String ddf) {
+        ObjectNode body = Json.object().put("resourceType", "LWM2M_MODEL").put("title", fileName)
+                .put("fileName", fileName)
+                .put("data", java.util.Base64.getEncoder().encodeToString(ddf.getBytes(StandardCharsets.UTF_8)));
+        HttpResponse<String> r = send("POST", "/api/resource", Json.write(body));
+        if (r.statusCode() != 200 && r.statusCode() != 400) { // 400: the library has this object and version
+            throw new IllegalStateException("uploading " + fileName + " answered " + r.statusCode() + ": " + r.body());
         }
     }
 

@@ -3,7 +3,9 @@ package io.mote.transport.lwm2m;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
 
 import io.mote.common.log.RateLimitedLog;
 
+import io.mote.common.entity.CredentialsType;
+import io.mote.transport.api.AuthenticatedDevice;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.Drain;
 import io.mote.transport.api.TransportService;
@@ -131,7 +135,7 @@ public class Lwm2mTransport {
         server = builder.build();
         provider.getCoapServer().add(ota.resource()); // Package URI downloads on the LwM2M ports
         ota.start();
-        RegisterGuard.install(provider.getCoapServer());
+        RegisterGuard.install(provider.getCoapServer(), this::lookUpEndpoint);
         SendGuard.install(provider.getCoapServer());
         server.getPresenceService().addListener(new PresenceListener() {
             @Override
@@ -234,6 +238,17 @@ public class Lwm2mTransport {
                 UUID.fromString(d.get(PROFILE)));
     }
 
+    /**
+     * An endpoint's credentials and, for a known one, its tenant's models, both from the core without
+     * blocking, ahead of Leshan's synchronous authorizer (bounded by the core time-out).
+     */
+    private CompletableFuture<Optional<AuthenticatedDevice>> lookUpEndpoint(String endpoint) {
+        return transport.authenticate(CredentialsType.LWM2M_CREDENTIALS, endpoint)
+                .thenCompose(found -> found.isEmpty() ? CompletableFuture.completedFuture(found)
+                        : models.load(found.get().device().tenantId()).handle((lib, e) -> found))
+                .orTimeout(props.coreTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
     /** Admits a registration only for an endpoint that is a device's LwM2M credentials id. */
     private final class EndpointAuthorizer implements Authorizer {
         @Override
@@ -247,7 +262,8 @@ public class Lwm2mTransport {
             try {
                 // Leshan's authorizer is synchronous; the look-up is served from the credentials cache, and the
                 // wait is bounded so a slow core refuses the registration rather than holding the thread.
-                Lwm2mPeerCheck.Verdict verdict = check.check(endpoint, sender);
+                Optional<AuthenticatedDevice> looked = RegisterGuard.lookedUp(endpoint);
+                Lwm2mPeerCheck.Verdict verdict = check.check(endpoint, sender, looked);
                 if (!verdict.approved()) {
                     return Authorization.declined();
                 }

@@ -60,7 +60,15 @@ public class Lwm2mPeerCheck {
      * served from the credentials cache).
      */
     public Verdict check(String endpoint, LwM2mPeer sender) {
-        Verdict v = decide(endpoint, sender);
+        return check(endpoint, sender, null);
+    }
+
+    /**
+     * The same with the endpoint's credentials already looked up ({@code byEndpoint}; null: look them up here),
+     * so a registration whose look-up was started before Leshan got it does not wait on a Leshan thread.
+     */
+    public Verdict check(String endpoint, LwM2mPeer sender, Optional<AuthenticatedDevice> byEndpoint) {
+        Verdict v = decide(endpoint, sender, byEndpoint);
         if (!v.approved()) {
             String peer = sender instanceof IpPeer ip ? String.valueOf(ip.getSocketAddress()) : String.valueOf(sender);
             log.info("LwM2M client '{}' from {} refused ({}): {}", endpoint, peer, v.reason(), v.detail());
@@ -79,7 +87,7 @@ public class Lwm2mPeerCheck {
         return a.equals(b);
     }
 
-    private Verdict decide(String endpoint, LwM2mPeer sender) {
+    private Verdict decide(String endpoint, LwM2mPeer sender, Optional<AuthenticatedDevice> byEndpoint) {
         LwM2mIdentity id = sender.getIdentity();
         try {
             if (id instanceof PskIdentity psk) {
@@ -97,7 +105,7 @@ public class Lwm2mPeerCheck {
                 }
                 return new Verdict(found.get(), null, null);
             }
-            Optional<AuthenticatedDevice> found = lookup(endpoint);
+            Optional<AuthenticatedDevice> found = byEndpoint != null ? byEndpoint : lookup(endpoint);
             if (found.isEmpty()) {
                 return refuse("unknown_identity", "unknown endpoint");
             }
