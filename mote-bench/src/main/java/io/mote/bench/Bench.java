@@ -75,6 +75,12 @@ public final class Bench {
                       fuzz          mutated and garbage input per protocol, then a valid request on each (mote-bench/fuzz.sh)
                         --url ..  --username ..  --password ..  --host 127.0.0.1  --mqtt-port 1883  --coap-port 5683
                         --lwm2m-port 5685  --inputs 100000 (per protocol)  --seed 12  --protocols http,mqtt,coap,lwm2m
+                      queries       REST reads over generated data (mote-bench/queries.sh)
+                        --phase generate: --jdbc-url <the server's database> --jdbc-password ..  --points 10000000
+                          (one key of one device)  --days 365  --devices 10000 (3 latest values each)
+                        --phase measure: --runs 20  --devices 10000  --per-device false (true: 10,000 single requests too)
+                          --explain true (with --jdbc-url: PostgreSQL's plan of the aggregation)
+                        --url ..  --username ..  --password ..
                     options may also be given as environment variables: MOTE_BENCH_PASSWORD, ...""");
             return;
         }
@@ -95,6 +101,7 @@ public final class Bench {
             case "ts-writer" -> TsWriterLoad.run(options);
             case "ts-drop" -> TsDropLoad.run(options);
             case "fuzz" -> FuzzLoad.run(options);
+            case "queries" -> QueriesLoad.run(options);
             default -> {
                 System.err.println("unknown scenario " + args[0] + " (see --help)");
                 System.exit(2);

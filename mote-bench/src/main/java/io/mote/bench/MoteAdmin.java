@@ -224,7 +224,8 @@ final class MoteAdmin {
         return Json.parse(r.body());
     }
 
-    private HttpResponse<String> send(String method, String path, String body) {
+    /** One REST call with the logged-in user's token, whatever its status. */
+    HttpResponse<String> send(String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +129,27 @@ public class AttributesDao {
             ps.setLong(9, ts);
             return ps;
         }) > 0;
+    }
+
+    /** The given attributes of a scope of many entities, in one query: each entity's attributes. */
+    public Map<UUID, List<AttributeKvEntry>> find(Collection<UUID> entityIds, AttributeScope scope,
+                                                  Collection<String> keys) {
+        Map<UUID, List<AttributeKvEntry>> out = new HashMap<>();
+        List<Integer> keyIds = keys.stream().map(dictionary::find).flatMap(Optional::stream).toList();
+        if (entityIds.isEmpty() || keyIds.isEmpty()) {
+            return out;
+        }
+        jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement(
+                    "SELECT * FROM attribute_kv WHERE entity_id = ANY(?) AND scope = ? AND key = ANY(?)");
+            ps.setArray(1, con.createArrayOf("uuid", entityIds.toArray()));
+            ps.setShort(2, (short) scope.ordinal());
+            ps.setArray(3, con.createArrayOf("int4", keyIds.toArray()));
+            return ps;
+        }, (RowCallbackHandler) rs -> out.computeIfAbsent(rs.getObject("entity_id", UUID.class), id -> new ArrayList<>())
+                .add(new AttributeKvEntry(KvColumns.get(rs, dictionary.keyOf(rs.getInt("key"))),
+                        rs.getLong("last_update_ts"))));
+        return out;
     }
 
     /** Attributes of a scope: the given keys, or all when {@code keys} is null. */

@@ -1,5 +1,6 @@
 package io.mote.dao;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,6 +108,26 @@ public class DeviceDao {
             q.eq("type", type);
         }
         return q.search("name", link.textSearch()).fetch(jdbc, link, SORT, "created_time", MAPPER);
+    }
+
+    /**
+     * Tenant devices (of one customer when {@code customerId} is set) matching an entity query's filter: any of
+     * {@code types}, a name starting with {@code namePrefix}, one of {@code ids}; each condition only when given.
+     */
+    public PageData<Device> query(UUID tenantId, UUID customerId, Collection<String> types, String namePrefix,
+                                  Collection<UUID> ids, PageLink link) {
+        PageQuery q = new PageQuery("device").eq("tenant_id", tenantId);
+        if (customerId != null) {
+            q.eq("customer_id", customerId);
+        }
+        if (types != null) {
+            q.in("type", types);
+        }
+        if (ids != null) {
+            q.in("id", ids);
+        }
+        return q.startsWith("name", namePrefix).search("name", link.textSearch())
+                .fetch(jdbc, link, SORT, "created_time", MAPPER);
     }
 
     /** Assigns the device to the customer only if it is assigned to none; returns whether it was. */

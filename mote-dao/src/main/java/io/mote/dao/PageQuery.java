@@ -45,9 +45,18 @@ final class PageQuery {
     }
 
     PageQuery search(String column, String text) {
+        return like(column, "%", text);
+    }
+
+    /** Case-insensitive: the column starts with the text. */
+    PageQuery startsWith(String column, String text) {
+        return like(column, "", text);
+    }
+
+    private PageQuery like(String column, String before, String text) {
         if (text != null) {
             where.append(" AND ").append(column).append(" ILIKE ? ESCAPE '\\'");
-            args.add("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            args.add(before + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
         return this;
     }
