@@ -18,7 +18,8 @@ import io.mote.server.it.TestServer;
 
 /**
  * A Block1 request whose payload is larger than its block size: Californium's parser threw, logged an
- * ERROR with a stack trace per datagram and left it unanswered (found by FuzzTest); now it is 4.00.
+ * ERROR with a stack trace per datagram and left it unanswered (found by FuzzTest); now it is 4.00, on
+ * the CoAP device API and on the LwM2M server and bootstrap ports alike (they share the checked parser).
  */
 class CoapMalformedBlockTest {
 
@@ -27,22 +28,32 @@ class CoapMalformedBlockTest {
     @Test
     void aBlockLargerThanItsSizeIs400WithoutAStackTrace() throws Exception {
         Api.TestDevice d = server.api().newTenantWithDevice("coap-block");
+        assertOversizedBlockIs400(server.coapPort(), "api/v1/" + d.token() + "/telemetry", 50);
+    }
+
+    @Test
+    void onTheLwm2mPortsToo() throws Exception {
+        assertOversizedBlockIs400(server.lwm2mPort(), "rd", 40);
+        assertOversizedBlockIs400(server.lwm2mBootstrapPort(), "bs", 40);
+    }
+
+    private static void assertOversizedBlockIs400(int port, String path, int contentFormat) throws Exception {
         try (LogWatch log = LogWatch.watch(); DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(20_000);
             for (int mid = 1; mid <= 5; mid++) {
-                List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path("api/v1/" + d.token() + "/telemetry"));
-                o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, 50));
+                List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path(path));
+                o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, contentFormat));
                 o.add(CoapCodec.Option.uint(CoapCodec.BLOCK1, 0x08)); // block 0, more, 16 bytes
                 byte[] payload = ("{\"v\":\"" + "x".repeat(100) + "\"}").getBytes(StandardCharsets.UTF_8);
                 byte[] d1 = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, mid, new byte[] {(byte) mid}, o, payload);
-                s.send(new DatagramPacket(d1, d1.length, InetAddress.getLoopbackAddress(), server.coapPort()));
+                s.send(new DatagramPacket(d1, d1.length, InetAddress.getLoopbackAddress(), port));
                 byte[] buf = new byte[2048];
                 DatagramPacket in = new DatagramPacket(buf, buf.length);
                 s.receive(in);
                 CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
                 assertThat(m).isNotNull();
                 assertThat(m.mid()).isEqualTo(mid);
-                assertThat(m.codeText()).isEqualTo("4.00");
+                assertThat(m.codeText()).as("answer on port " + port).isEqualTo("4.00");
             }
             assertThat(log.stackTraces()).isEmpty();
         }
