@@ -27,7 +27,8 @@ import io.mote.fuzz.RestFuzzer;
 /**
  * Mutated and garbage input, {@code --inputs} per protocol (HTTP device API, MQTT 3.1.1 and 5, CoAP,
  * LwM2M registration, operator REST API), from {@code --seed}, over {@code --parallel} connections at once
- * (each with its own sub-seed); then a valid request on every protocol. Prints inputs per
+ * (each with its own sub-seed), in chunks of {@code --chunk} (each from a seed of its own) until the inputs are
+ * sent or {@code --max-minutes} have passed; then a valid request on every protocol. Prints inputs per
  * second, answers by class and the server errors (which should be none) of each.
  */
 final class FuzzLoad {
@@ -55,19 +56,36 @@ final class FuzzLoad {
         int coapPort = args.integer("coap-port", 5683);
         int lwm2mPort = args.integer("lwm2m-port", 5685);
 
+        // Bounded in time: the inputs go in chunks (chunk c from its own seed), and no chunk starts after the
+        // protocol's --max-minutes.
+        int chunk = args.integer("chunk", 10_000);
+        long budgetMs = args.integer("max-minutes", 10) * 60_000L;
         List<FuzzReport> reports = new ArrayList<>();
         for (String p : protocols) {
-            FuzzReport r = switch (p.trim()) {
-                case "http" -> new HttpFuzzer(new InetSocketAddress(host, httpPort), "bench-fuzz-token").run(seed, inputs, parallel);
-                case "mqtt" -> new MqttFuzzer(new InetSocketAddress(host, mqttPort), "bench-fuzz-token",
-                        "bench-fuzz-gw-token").run(seed, inputs, parallel);
-                case "coap" -> new CoapFuzzer(new InetSocketAddress(host, coapPort), "bench-fuzz-token").run(seed, inputs, parallel);
-                case "lwm2m" -> new Lwm2mFuzzer(new InetSocketAddress(host, lwm2mPort), endpoint).run(seed, inputs, parallel);
-                case "rest" -> new RestFuzzer(new InetSocketAddress(host, httpPort), username, password).run(seed, inputs, parallel);
-                default -> throw new IllegalArgumentException("unknown protocol " + p);
-            };
-            System.out.println(r.summary());
-            reports.add(r);
+            FuzzReport total = null;
+            long start = System.nanoTime();
+            for (int c = 0, done = 0; done < inputs && (System.nanoTime() - start) / 1_000_000 < budgetMs; c++) {
+                int n = Math.min(chunk, inputs - done);
+                long s = c == 0 ? seed : seed * 7919 + c;
+                FuzzReport r = switch (p.trim()) {
+                    case "http" -> new HttpFuzzer(new InetSocketAddress(host, httpPort), "bench-fuzz-token").run(s, n, parallel);
+                    case "mqtt" -> new MqttFuzzer(new InetSocketAddress(host, mqttPort), "bench-fuzz-token",
+                            "bench-fuzz-gw-token").run(s, n, parallel);
+                    case "coap" -> new CoapFuzzer(new InetSocketAddress(host, coapPort), "bench-fuzz-token").run(s, n, parallel);
+                    case "lwm2m" -> new Lwm2mFuzzer(new InetSocketAddress(host, lwm2mPort), endpoint).run(s, n, parallel);
+                    case "rest" -> new RestFuzzer(new InetSocketAddress(host, httpPort), username, password).run(s, n, parallel);
+                    default -> throw new IllegalArgumentException("unknown protocol " + p);
+                };
+                done += n;
+                if (total == null) {
+                    total = r;
+                } else {
+                    total.add(r);
+                }
+                System.out.printf("  %s: %,d of %,d inputs, %,d s%n", p.trim(), done, inputs, (System.nanoTime() - start) / 1_000_000_000);
+            }
+            System.out.println(total.summary());
+            reports.add(total);
         }
 
         // Health check: a valid request on every protocol fuzzed.
