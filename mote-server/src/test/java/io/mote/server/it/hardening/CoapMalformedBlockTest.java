@@ -58,4 +58,51 @@ class CoapMalformedBlockTest {
             assertThat(log.stackTraces()).isEmpty();
         }
     }
+
+    /** A Send (POST /dp) in SenML with no payload: Leshan's decoder failed and answered 5.00 (found by the fuzzer). */
+    @Test
+    void anEmptyLwm2mSendIs400() throws Exception {
+        try (LogWatch log = LogWatch.watch(); DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(20_000);
+            for (int format : new int[] {110, 112}) {
+                List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path("dp"));
+                o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, format));
+                byte[] d = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, format, new byte[] {0x3d}, o, new byte[0]);
+                s.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), server.lwm2mPort()));
+                byte[] buf = new byte[2048];
+                DatagramPacket in = new DatagramPacket(buf, buf.length);
+                s.receive(in);
+                CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
+                assertThat(m).isNotNull();
+                assertThat(m.codeText()).as("empty Send in format " + format).isEqualTo("4.00");
+            }
+            assertThat(log.stackTraces()).isEmpty();
+        }
+    }
+
+    /**
+     * A NUL in an access token (CoAP) or a key (HTTP): PostgreSQL text cannot hold it, and the database's
+     * error was a 5.00 / 500 with a stack trace (found by the fuzzer). Unknown token 4.xx, invalid key 400.
+     */
+    @Test
+    void aNulInATokenOrAKeyIsRefusedNotAServerError() throws Exception {
+        Api.TestDevice d = server.api().newTenantWithDevice("nul");
+        try (LogWatch log = LogWatch.watch(); DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(20_000);
+            List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path("api/v1/a\u0000b/telemetry"));
+            o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, 50));
+            byte[] d1 = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, 7, new byte[] {7}, o,
+                    "{\"v\":1}".getBytes(StandardCharsets.UTF_8));
+            s.send(new DatagramPacket(d1, d1.length, InetAddress.getLoopbackAddress(), server.coapPort()));
+            byte[] buf = new byte[2048];
+            DatagramPacket in = new DatagramPacket(buf, buf.length);
+            s.receive(in);
+            CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
+            assertThat(m).isNotNull();
+            assertThat(m.codeText()).startsWith("4.");
+            Api.Res r = server.api().post("/api/v1/" + d.token() + "/telemetry", "{\"a\\u0000b\":1}");
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(log.stackTraces()).isEmpty();
+        }
+    }
 }
