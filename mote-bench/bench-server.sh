@@ -15,7 +15,8 @@ DATA=$(mktemp -d)
 LOG="$DATA/server.log"
 PID=
 STARTUP_MS=
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+# MOTE_BENCH_KEEP_LOG=file keeps a copy of the server's log there when the script exits.
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; [ -n "${MOTE_BENCH_KEEP_LOG:-}" ] && cp "$LOG" "$MOTE_BENCH_KEEP_LOG"; rm -rf "$DATA"' EXIT
 
 start_server() {
   local start ready trap_port=(--mote.transport.snmp.trap-port=0)

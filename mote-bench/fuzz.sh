@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Starts a fresh Mote server, sends it --inputs mutated and garbage inputs per device protocol (HTTP
-# device API, MQTT 3.1.1 and 5, CoAP, LwM2M registration), checks every protocol still serves a valid
+# device API, MQTT 3.1.1 and 5, CoAP, LwM2M registration) and to the operator REST API, --parallel
+# connections at once (each worker its own sub-seed), checks every protocol still serves a valid
 # request, and reports the server's memory before and after and what it logged.
 # Build first: ./mvnw -B -q -o -pl mote-server,mote-bench -am package -DskipTests
-# Usage: mote-bench/fuzz.sh [--inputs 100000 --seed 12 --protocols http,mqtt,coap,lwm2m]
+# Usage: mote-bench/fuzz.sh [--inputs 100000 --seed 12 --parallel 8 --max-minutes 10 --protocols http,mqtt,coap,lwm2m,rest]
 # MOTE_BENCH_JAR runs another build of the load generator. Ports: MOTE_BENCH_PORT (REST, default 18080), MOTE_BENCH_MQTT_PORT, MOTE_BENCH_COAP_PORT, MOTE_BENCH_LWM2M_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -39,6 +39,9 @@ public class DeviceCredentialsDao {
     }
 
     public Optional<DeviceCredentials> findByCredentialsId(String credentialsId) {
+        if (credentialsId.indexOf('\u0000') >= 0) {
+            return Optional.empty(); // PostgreSQL text cannot hold NUL: no such credentials, and no query error
+        }
         return jdbc.query("SELECT * FROM device_credentials WHERE credentials_id = ?", MAPPER, credentialsId)
                 .stream().findFirst();
     }

@@ -28,6 +28,10 @@ public class KeyDictionary {
         if (id != null) {
             return id;
         }
+        if (key.indexOf('\u0000') >= 0) {
+            // PostgreSQL text cannot hold NUL: the database's error was a 500.
+            throw io.mote.common.error.MoteException.invalid("A key cannot contain the NUL character");
+        }
         jdbc.update("INSERT INTO key_dictionary (key) VALUES (?) ON CONFLICT (key) DO NOTHING", key);
         int created = jdbc.queryForObject("SELECT key_id FROM key_dictionary WHERE key = ?", Integer.class, key);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -49,6 +53,9 @@ public class KeyDictionary {
         Integer id = ids.get(key);
         if (id != null) {
             return Optional.of(id);
+        }
+        if (key.indexOf('\u0000') >= 0) {
+            return Optional.empty(); // no key can hold NUL
         }
         return jdbc.queryForList("SELECT key_id FROM key_dictionary WHERE key = ?", Integer.class, key).stream()
                 .findFirst().map(found -> remember(key, found));

@@ -29,7 +29,18 @@ public final class CoapFuzzer {
     }
 
     public FuzzReport run(long seed, int count) throws IOException {
+        return run(seed, count, 1);
+    }
+
+    /** {@code count} inputs from {@code parallel} sockets at once, each worker from its own sub-seed. */
+    public FuzzReport run(long seed, int count, int parallel) throws IOException {
         FuzzReport report = new FuzzReport("coap");
+        Workers.run(seed, count, parallel, (k, subSeed, share) -> worker(subSeed, share, report));
+        report.finish();
+        return report;
+    }
+
+    private void worker(long seed, int count, FuzzReport report) throws IOException {
         Mutator m = new Mutator(seed);
         int mid = m.nextInt(65536);
         try (UdpWindow w = new UdpWindow(target, report)) {
@@ -46,8 +57,6 @@ public final class CoapFuzzer {
             }
             w.collect(500, a -> { });
         }
-        report.finish();
-        return report;
     }
 
     private byte[] request(Mutator m, int mid) {

@@ -39,6 +39,19 @@ public final class FuzzReport {
         }
     }
 
+    /** Adds {@code other} (a later part of the same run) to this report: inputs, answers, errors and time. */
+    public synchronized void add(FuzzReport other) {
+        sent += other.inputs();
+        other.answers().forEach((k, v) -> answers.merge(k, v, Long::sum));
+        serverErrors += other.serverErrors();
+        for (String e : other.serverErrorSamples()) {
+            if (serverErrorSamples.size() < SAMPLES) {
+                serverErrorSamples.add(e);
+            }
+        }
+        elapsedMs += other.elapsedMs();
+    }
+
     synchronized void finish() {
         elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
     }

@@ -1,15 +1,12 @@
 package io.mote.fuzz;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+
+import io.mote.fuzz.HttpWire.Conn;
 
 /**
  * HTTP device API inputs over raw TCP (keep-alive): every {@code /api/v1/{token}/...} resource and
@@ -40,32 +37,19 @@ public final class HttpFuzzer {
         this.token = token;
     }
 
-    private static final class Conn implements AutoCloseable {
-        final Socket socket;
-        final OutputStream out;
-        final InputStream in;
-
-        Conn(InetSocketAddress target) throws IOException {
-            socket = new Socket();
-            socket.connect(target, 10_000);
-            socket.setSoTimeout(10_000);
-            socket.setTcpNoDelay(true);
-            out = socket.getOutputStream();
-            in = new BufferedInputStream(socket.getInputStream());
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // gone already
-            }
-        }
+    public FuzzReport run(long seed, int count) throws IOException {
+        return run(seed, count, 1);
     }
 
-    public FuzzReport run(long seed, int count) throws IOException {
+    /** {@code count} inputs over {@code parallel} connections at once, each worker from its own sub-seed. */
+    public FuzzReport run(long seed, int count, int parallel) throws IOException {
         FuzzReport report = new FuzzReport("http");
+        Workers.run(seed, count, parallel, (k, subSeed, share) -> worker(subSeed, share, report));
+        report.finish();
+        return report;
+    }
+
+    private void worker(long seed, int count, FuzzReport report) throws IOException {
         Mutator m = new Mutator(seed);
         Conn c = null;
         try {
@@ -80,15 +64,18 @@ public final class HttpFuzzer {
                 String name = "seed " + seed + " input " + i + ": " + FuzzReport.show(request);
                 report.sent();
                 if (damaged) {
+                    boolean incomplete = incomplete(text);
                     try (Conn fresh = new Conn(target)) {
-                        // A damaged request may have become a long poll of the default minute: not worth waiting for.
-                        fresh.socket.setSoTimeout(5_000);
+                        // A damaged request may have become a long poll of the default minute: not worth waiting
+                        // for. One the generator knows to be cut short (headers without their end, a body shorter
+                        // than its Content-Length) ends with the stream: the server sees the end at once.
+                        fresh.socket.setSoTimeout(incomplete ? 2_000 : 5_000);
                         fresh.out.write(request);
                         fresh.out.flush();
                         fresh.socket.shutdownOutput();
-                        answer(fresh, name, coding, report);
+                        answer(fresh, name, coding, incomplete, report);
                     } catch (IOException e) {
-                        report.answer("closed");
+                        report.answer(incomplete ? "incomplete request, closed" : "closed");
                     }
                     continue;
                 }
@@ -98,7 +85,7 @@ public final class HttpFuzzer {
                 try {
                     c.out.write(request);
                     c.out.flush();
-                    if (!answer(c, name, coding, report)) {
+                    if (!answer(c, name, coding, false, report)) {
                         c.close();
                         c = null;
                     }
@@ -113,8 +100,25 @@ public final class HttpFuzzer {
                 c.close();
             }
         }
-        report.finish();
-        return report;
+    }
+
+    /** Whether a (damaged) request lacks the end of its headers or some of the body its Content-Length announces. */
+    static boolean incomplete(String request) {
+        int end = request.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return true;
+        }
+        for (String h : request.substring(0, end).split("\r\n")) {
+            int colon = h.indexOf(':');
+            if (colon > 0 && h.substring(0, colon).trim().equalsIgnoreCase("Content-Length")) {
+                try {
+                    return Long.parseLong(h.substring(colon + 1).trim()) > request.length() - end - 4;
+                } catch (NumberFormatException e) {
+                    return false; // not a length: the server refuses the request
+                }
+            }
+        }
+        return false;
     }
 
     private byte[] request(Mutator m) {
@@ -153,43 +157,14 @@ public final class HttpFuzzer {
     }
 
     /** Reads one response and classifies it; false when the connection cannot be used again. */
-    private static boolean answer(Conn c, String name, boolean coding, FuzzReport report) {
+    private static boolean answer(Conn c, String name, boolean coding, boolean incomplete, FuzzReport report) {
         try {
-            String status = line(c.in);
-            if (status == null) {
-                report.answer("closed");
+            HttpWire.Response r = HttpWire.read(c.in, name.contains(": HEAD "));
+            if (r == null) {
+                report.answer(incomplete ? "incomplete request, closed" : "closed");
                 return false;
             }
-            String[] parts = status.split(" ");
-            int code = parts.length > 1 && parts[1].matches("\\d{3}") ? Integer.parseInt(parts[1]) : -1;
-            long length = -1;
-            boolean chunked = false;
-            boolean close = false;
-            for (String h = line(c.in); h != null && !h.isEmpty(); h = line(c.in)) {
-                String lower = h.toLowerCase(java.util.Locale.ROOT);
-                if (lower.startsWith("content-length:")) {
-                    length = Long.parseLong(lower.substring(15).trim());
-                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                    chunked = true;
-                } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                    close = true;
-                }
-            }
-            if (code >= 100 && code < 200) {
-                return answer(c, name, coding, report); // an interim answer (100 Continue): the final one follows
-            }
-            boolean noBody = name.contains(": HEAD ") || code == 204 || code == 304;
-            if (noBody) {
-                // nothing follows the headers
-            } else if (chunked) {
-                for (long n = Long.parseLong(line(c.in).trim(), 16); n > 0; n = Long.parseLong(line(c.in).trim(), 16)) {
-                    c.in.readNBytes((int) n);
-                    line(c.in);
-                }
-                line(c.in);
-            } else if (length > 0) {
-                c.in.readNBytes((int) length);
-            }
+            int code = r.code();
             if (code == 501 && coding) {
                 // RFC 9112 6.1: a transfer coding the server does not implement is answered 501.
                 report.answer("501 unknown transfer coding");
@@ -201,30 +176,13 @@ public final class HttpFuzzer {
             } else {
                 report.answer(code < 0 ? "not HTTP" : (code / 100) + "xx");
             }
-            return !close && code >= 0;
+            return !r.close();
         } catch (SocketTimeoutException e) {
-            report.answer("no answer");
+            report.answer(incomplete ? "incomplete request, no answer" : "no answer");
             return false;
         } catch (IOException | RuntimeException e) {
-            report.answer("closed");
+            report.answer(incomplete ? "incomplete request, closed" : "closed");
             return false;
-        }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder s = new StringBuilder();
-        for (int b = in.read(); ; b = in.read()) {
-            if (b < 0) {
-                if (s.length() == 0) {
-                    return null;
-                }
-                throw new EOFException();
-            }
-            if (b == '\n') {
-                int n = s.length();
-                return n > 0 && s.charAt(n - 1) == '\r' ? s.substring(0, n - 1) : s.toString();
-            }
-            s.append((char) b);
         }
     }
 }

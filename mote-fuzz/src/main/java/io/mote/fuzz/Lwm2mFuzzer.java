@@ -34,7 +34,18 @@ public final class Lwm2mFuzzer {
     }
 
     public FuzzReport run(long seed, int count) throws IOException {
+        return run(seed, count, 1);
+    }
+
+    /** {@code count} inputs from {@code parallel} sockets at once, each worker from its own sub-seed. */
+    public FuzzReport run(long seed, int count, int parallel) throws IOException {
         FuzzReport report = new FuzzReport("lwm2m");
+        Workers.run(seed, count, parallel, (k, subSeed, share) -> worker(subSeed, share, report));
+        report.finish();
+        return report;
+    }
+
+    private void worker(long seed, int count, FuzzReport report) throws IOException {
         Mutator m = new Mutator(seed);
         List<String> locations = new ArrayList<>();
         int mid = m.nextInt(65536);
@@ -57,8 +68,6 @@ public final class Lwm2mFuzzer {
             }
             w.collect(500, a -> remember(a, locations));
         }
-        report.finish();
-        return report;
     }
 
     private static void remember(CoapCodec.Message a, List<String> locations) {

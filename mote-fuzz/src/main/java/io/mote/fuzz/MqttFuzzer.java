@@ -69,8 +69,21 @@ public final class MqttFuzzer {
     }
 
     public FuzzReport run(long seed, int count) throws IOException {
+        return run(seed, count, 1);
+    }
+
+    /** {@code count} inputs over {@code parallel} connections at once, each worker from its own sub-seed. */
+    public FuzzReport run(long seed, int count, int parallel) throws IOException {
         FuzzReport report = new FuzzReport("mqtt");
+        Workers.run(seed, count, parallel, (k, subSeed, share) -> worker(k, subSeed, share, report));
+        report.finish();
+        return report;
+    }
+
+    private void worker(int worker, long seed, int count, FuzzReport report) throws IOException {
         Mutator m = new Mutator(seed);
+        // Client ids of their own per worker: a shared one would take the other worker's session over.
+        String prefix = worker == 0 ? "fuzz-" : "fuzz-w" + worker + "-";
         Connection c = null;
         int packetId = 1;
         try {
@@ -80,11 +93,11 @@ public final class MqttFuzzer {
                     // A damaged CONNECT on a connection of its own.
                     boolean v5 = m.nextInt(2) == 0;
                     byte[] connect = m.mutate(connect(v5, m.pick(new String[] {token, gatewayToken, m.token()}),
-                            "fuzz-" + m.nextInt(100), m), 4096);
+                            prefix + m.nextInt(100), m), 4096);
                     try (Connection fresh = new Connection(v5)) {
                         // A CONNECT asking for a tiny maximum packet size gets no answer at all: do not wait long.
                         fresh.socket.setSoTimeout(1_000);
-                        exchange(fresh, connect, name + ": " + FuzzReport.show(connect), report, true);
+                        exchange(fresh, connect, name + ": " + FuzzReport.show(connect), Input.of(connect, true), report, true);
                     }
                     continue;
                 }
@@ -92,33 +105,69 @@ public final class MqttFuzzer {
                     if (c != null) {
                         c.close();
                     }
-                    c = open(m.nextInt(2) == 0, m.nextInt(3) == 0 ? gatewayToken : token, m, report);
+                    c = open(m.nextInt(2) == 0, m.nextInt(3) == 0 ? gatewayToken : token, prefix, m, report);
                     if (c == null) {
                         continue;
                     }
                 }
                 packetId = packetId % 65535 + 1;
-                byte[] input = switch (m.nextInt(10)) {
+                int kind = m.nextInt(10);
+                byte[] input = switch (kind) {
                     case 0, 1 -> reframed(publish(c.v5, m.pick(TOPICS), 1, packetId, m.json().getBytes(StandardCharsets.UTF_8)), m);
                     case 2 -> subscribe(c.v5, packetId, m);
                     case 3 -> reframed(subscribe(c.v5, packetId, m), m);
                     default -> publish(c.v5, m.nextInt(10) == 0 ? m.token() : m.pick(TOPICS), m.nextInt(2), packetId,
                             m.json().getBytes(StandardCharsets.UTF_8));
                 };
-                exchange(c, input, name + ": " + FuzzReport.show(input), report, false);
+                exchange(c, input, name + ": " + FuzzReport.show(input), Input.of(input, kind <= 1 || kind == 3), report, false);
             }
         } finally {
             if (c != null) {
                 c.close();
             }
         }
-        report.finish();
-        return report;
     }
 
-    private Connection open(boolean v5, String user, Mutator m, FuzzReport report) throws IOException {
+    /**
+     * What the fuzzer knows of an input it sent: its packet type, whether it was damaged, and the packet
+     * id whose acknowledgement must come (a QoS 1 or 2 PUBLISH as framed; -1 for none). Acknowledgements
+     * are asynchronous (the server answers PINGREQ at once, a PUBACK once the data is stored), so for
+     * such a PUBLISH the PUBACK, not the PINGRESP, ends the input's answers.
+     */
+    record Input(int type, boolean damaged, int awaitedAck) {
+
+        static Input of(byte[] packet, boolean damaged) {
+            int first = packet[0] & 0xff;
+            int type = first >> 4;
+            int qos = (first >> 1) & 3;
+            int ack = -1;
+            if (type == 3 && (qos == 1 || qos == 2)) {
+                int i = 1;
+                while (i < packet.length && (packet[i] & 0x80) != 0) {
+                    i++;
+                }
+                int at = i + 1;
+                if (at + 2 <= packet.length) {
+                    int topicLength = (packet[at] & 0xff) << 8 | (packet[at + 1] & 0xff);
+                    int id = at + 2 + topicLength;
+                    if (id + 2 <= packet.length) {
+                        ack = (packet[id] & 0xff) << 8 | (packet[id + 1] & 0xff);
+                    }
+                }
+            }
+            return new Input(type, damaged, ack);
+        }
+
+        String describe() {
+            String[] names = {"type 0", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC", "PUBREL", "PUBCOMP",
+                    "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "AUTH"};
+            return names[type] + (damaged ? " damaged" : "");
+        }
+    }
+
+    private Connection open(boolean v5, String user, String prefix, Mutator m, FuzzReport report) throws IOException {
         Connection c = new Connection(v5);
-        c.out.write(connect(v5, user, "fuzz-" + m.nextInt(1_000_000), null));
+        c.out.write(connect(v5, user, prefix + m.nextInt(1_000_000), null));
         c.out.flush();
         try {
             int[] header = new int[1];
@@ -134,8 +183,11 @@ public final class MqttFuzzer {
         return null;
     }
 
-    /** Sends the input and a PINGREQ, then classifies everything that comes back until PINGRESP or the close. */
-    private void exchange(Connection c, byte[] input, String name, FuzzReport report, boolean last) {
+    /**
+     * Sends the input and a PINGREQ, then classifies everything that comes back until PINGRESP (and, for a
+     * PUBLISH that asks for one, its acknowledgement) or the close.
+     */
+    private void exchange(Connection c, byte[] input, String name, Input what, FuzzReport report, boolean last) {
         report.sent();
         try {
             c.out.write(input);
@@ -150,21 +202,39 @@ public final class MqttFuzzer {
             c.open = false;
             return;
         }
+        boolean pong = false;
+        boolean acked = what.awaitedAck() < 0;
+        boolean answered = false;
         try {
-            while (true) {
+            while (!(pong && acked)) {
                 int[] header = new int[1];
                 byte[] body = read(c.in, header);
                 int type = header[0] >> 4;
                 if (type == 13) {
-                    return; // PINGRESP: every answer to the input came before it
+                    pong = true; // PINGRESP: every synchronous answer to the input came before it
+                    continue;
                 }
+                if ((type == 4 || type == 5) && body.length >= 2
+                        && ((body[0] & 0xff) << 8 | (body[1] & 0xff)) == what.awaitedAck()) {
+                    acked = true;
+                }
+                answered = true;
                 classify(c.v5, type, body, name, report);
+                if (type == 14) {
+                    c.close();
+                    return;
+                }
+            }
+            if (!answered) {
+                // The server handled the input (its PINGRESP came) and said nothing: what MQTT prescribes for
+                // a QoS 0 PUBLISH it accepted.
+                report.answer("handled, no answer: " + what.describe());
             }
         } catch (SocketTimeoutException e) {
-            report.answer("no answer");
+            report.answer("no answer: " + what.describe() + (pong ? ", PINGRESP but no acknowledgement" : ", no PINGRESP"));
             c.close();
         } catch (IOException e) {
-            report.answer("closed");
+            report.answer(answered ? "closed after the answer" : "closed");
             c.open = false;
         }
     }

@@ -6,6 +6,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -68,6 +69,12 @@ public class ErrorHandler {
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     public ResponseEntity<String> mediaType(HttpMediaTypeNotSupportedException e) {
         return body(415, "Content type is not supported; send application/json", ErrorCode.BAD_REQUEST_PARAMS);
+    }
+
+    /** An Accept the API cannot serve: the JSON error body all the same (its content type is set, not negotiated). */
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    public ResponseEntity<String> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return body(406, "The API answers application/json; the request's Accept excludes it", ErrorCode.BAD_REQUEST_PARAMS);
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

@@ -191,8 +191,8 @@ public class RpcService {
         if (n == null || n.isNull()) {
             return dflt;
         }
-        if (!n.isIntegralNumber()) {
-            throw MoteException.invalid(field + " must be an integer");
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw MoteException.invalid(field + " must be an integer within the range of a long");
         }
         return n.asLong();
     }

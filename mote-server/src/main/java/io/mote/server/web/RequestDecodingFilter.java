@@ -18,7 +18,7 @@ import io.mote.common.json.Json;
 /**
  * Refuses, before anything reads the request, what cannot be decoded: a content type declaring a charset
  * the JVM cannot name or does not know ({@code charset=}, {@code charset=nope}: 415), and query or form
- * parameters whose percent-encoding is broken ({@code ?chunk=%zz}: 400). Spring decodes the path in the
+ * parameters whose percent-encoding is broken ({@code ?chunk=%zz}) or that have no name ({@code ?=x}: 400). Spring decodes the path in the
  * declared charset on some paths (error answers among them), and Tomcat throws on a broken parameter when
  * the request mapping first reads one; both surfaced as 500s.
  */
@@ -34,7 +34,8 @@ public class RequestDecodingFilter extends OncePerRequestFilter {
             return;
         }
         if (!decodes(request.getQueryString()) || !formDecodes(request)) {
-            refuse(response, ErrorCode.BAD_REQUEST_PARAMS, "A request parameter is not validly percent-encoded");
+            refuse(response, ErrorCode.BAD_REQUEST_PARAMS,
+                    "A request parameter is malformed (not validly percent-encoded, or without a name)");
             return;
         }
         chain.doFilter(request, response);
@@ -54,9 +55,18 @@ public class RequestDecodingFilter extends OncePerRequestFilter {
         }
     }
 
-    /** Whether every {@code %xx} is two hex digits and the bytes they make are UTF-8, as Tomcat decodes a query. */
+    /**
+     * Whether every parameter has a name (Tomcat refuses {@code =x}), and every {@code %xx} is two hex digits
+     * and the bytes they make are UTF-8, as Tomcat decodes a query.
+     */
     static boolean decodes(String query) {
-        if (query == null || query.indexOf('%') < 0) {
+        if (query == null) {
+            return true;
+        }
+        if (query.startsWith("=") || query.contains("&=")) {
+            return false;
+        }
+        if (query.indexOf('%') < 0) {
             return true;
         }
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(query.length());

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mote.transport.api.TransportService;
+import io.mote.transport.dtls.CheckedUdpDataParser;
 import io.mote.transport.dtls.DeviceCertificateVerifier;
 import io.mote.transport.dtls.DevicePskStore;
 import io.mote.transport.dtls.DtlsServerCredentials;

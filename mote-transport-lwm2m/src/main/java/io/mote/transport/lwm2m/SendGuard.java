@@ -18,7 +18,8 @@ import io.mote.common.log.RateLimitedLog;
  * Stands in front of Leshan's Send resource ({@code /dp}): a Send in a content format without timestamped
  * values (none, CBOR, TLV, plain text...) made Leshan's decoder fail building its own error message, which
  * answered 5.00 with a stack trace per datagram. Only the SenML formats LwM2M defines for Send (RFC 8428
- * JSON and CBOR) reach Leshan; others are answered 4.15 (4.00 without a format) with one rate-limited line.
+ * JSON and CBOR) with a payload reach Leshan; others are answered 4.15 (4.00 without a format or a payload) with
+ * one rate-limited line.
  */
 final class SendGuard extends CoapResource {
 
@@ -52,15 +53,17 @@ final class SendGuard extends CoapResource {
     public void handleRequest(Exchange exchange) {
         Request request = exchange.getRequest();
         int format = request.getOptions().getContentFormat();
-        if (FORMATS.contains(format)) {
+        if (FORMATS.contains(format) && request.getPayloadSize() > 0) {
             leshan.handleRequest(exchange);
             return;
         }
-        String problem = format == MediaTypeRegistry.UNDEFINED
+        // An empty SenML document made Leshan's decoder fail and answer 5.00 (found by the fuzzer).
+        String problem = FORMATS.contains(format) ? "Send without a payload: nothing to store"
+                : format == MediaTypeRegistry.UNDEFINED
                 ? "Send needs a Content-Format: SenML JSON (110) or SenML CBOR (112)"
                 : "Send in Content-Format " + format + " is not supported: use SenML JSON (110) or SenML CBOR (112)";
         refusals.info("LwM2M Send from {} refused: {}", request.getSourceContext().getPeerAddress(), problem);
-        Response r = new Response(format == MediaTypeRegistry.UNDEFINED ? ResponseCode.BAD_REQUEST
+        Response r = new Response(format == MediaTypeRegistry.UNDEFINED || FORMATS.contains(format) ? ResponseCode.BAD_REQUEST
                 : ResponseCode.UNSUPPORTED_CONTENT_FORMAT);
         r.setPayload(problem);
         r.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);

@@ -138,7 +138,10 @@ public class MqttTransportServer implements SmartLifecycle {
                             p.addLast("ssl", ssl.newHandler(ch.alloc()));
                         }
                         p.addLast(IDLE_HANDLER, new IdleStateHandler(props.connectTimeout(), 0, 0, TimeUnit.MILLISECONDS));
+                        PacketFramer framer = new PacketFramer(props.maxPayloadSize());
+                        p.addLast("framer", framer);
                         p.addLast("decoder", new MqttDecoder(props.maxPayloadSize()));
+                        p.addLast("decoded", framer.new Counter());
                         p.addLast("encoder", MqttEncoder.INSTANCE);
                         p.addLast("handler", new MqttConnection(MqttTransportServer.this));
                         channels.add(ch);

@@ -18,7 +18,8 @@ import io.mote.server.it.TestServer;
 
 /**
  * A Block1 request whose payload is larger than its block size: Californium's parser threw, logged an
- * ERROR with a stack trace per datagram and left it unanswered (found by FuzzTest); now it is 4.00.
+ * ERROR with a stack trace per datagram and left it unanswered (found by FuzzTest); now it is 4.00, on
+ * the CoAP device API and on the LwM2M server and bootstrap ports alike (they share the checked parser).
  */
 class CoapMalformedBlockTest {
 
@@ -27,23 +28,80 @@ class CoapMalformedBlockTest {
     @Test
     void aBlockLargerThanItsSizeIs400WithoutAStackTrace() throws Exception {
         Api.TestDevice d = server.api().newTenantWithDevice("coap-block");
+        assertOversizedBlockIs400(server.coapPort(), "api/v1/" + d.token() + "/telemetry", 50);
+    }
+
+    @Test
+    void onTheLwm2mPortsToo() throws Exception {
+        assertOversizedBlockIs400(server.lwm2mPort(), "rd", 40);
+        assertOversizedBlockIs400(server.lwm2mBootstrapPort(), "bs", 40);
+    }
+
+    private static void assertOversizedBlockIs400(int port, String path, int contentFormat) throws Exception {
         try (LogWatch log = LogWatch.watch(); DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(20_000);
             for (int mid = 1; mid <= 5; mid++) {
-                List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path("api/v1/" + d.token() + "/telemetry"));
-                o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, 50));
+                List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path(path));
+                o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, contentFormat));
                 o.add(CoapCodec.Option.uint(CoapCodec.BLOCK1, 0x08)); // block 0, more, 16 bytes
                 byte[] payload = ("{\"v\":\"" + "x".repeat(100) + "\"}").getBytes(StandardCharsets.UTF_8);
                 byte[] d1 = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, mid, new byte[] {(byte) mid}, o, payload);
-                s.send(new DatagramPacket(d1, d1.length, InetAddress.getLoopbackAddress(), server.coapPort()));
+                s.send(new DatagramPacket(d1, d1.length, InetAddress.getLoopbackAddress(), port));
                 byte[] buf = new byte[2048];
                 DatagramPacket in = new DatagramPacket(buf, buf.length);
                 s.receive(in);
                 CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
                 assertThat(m).isNotNull();
                 assertThat(m.mid()).isEqualTo(mid);
-                assertThat(m.codeText()).isEqualTo("4.00");
+                assertThat(m.codeText()).as("answer on port " + port).isEqualTo("4.00");
             }
+            assertThat(log.stackTraces()).isEmpty();
+        }
+    }
+
+    /** A Send (POST /dp) in SenML with no payload: Leshan's decoder failed and answered 5.00 (found by the fuzzer). */
+    @Test
+    void anEmptyLwm2mSendIs400() throws Exception {
+        try (LogWatch log = LogWatch.watch(); DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(20_000);
+            for (int format : new int[] {110, 112}) {
+                List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path("dp"));
+                o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, format));
+                byte[] d = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, format, new byte[] {0x3d}, o, new byte[0]);
+                s.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), server.lwm2mPort()));
+                byte[] buf = new byte[2048];
+                DatagramPacket in = new DatagramPacket(buf, buf.length);
+                s.receive(in);
+                CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
+                assertThat(m).isNotNull();
+                assertThat(m.codeText()).as("empty Send in format " + format).isEqualTo("4.00");
+            }
+            assertThat(log.stackTraces()).isEmpty();
+        }
+    }
+
+    /**
+     * A NUL in an access token (CoAP) or a key (HTTP): PostgreSQL text cannot hold it, and the database's
+     * error was a 5.00 / 500 with a stack trace (found by the fuzzer). Unknown token 4.xx, invalid key 400.
+     */
+    @Test
+    void aNulInATokenOrAKeyIsRefusedNotAServerError() throws Exception {
+        Api.TestDevice d = server.api().newTenantWithDevice("nul");
+        try (LogWatch log = LogWatch.watch(); DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(20_000);
+            List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path("api/v1/a\u0000b/telemetry"));
+            o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, 50));
+            byte[] d1 = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, 7, new byte[] {7}, o,
+                    "{\"v\":1}".getBytes(StandardCharsets.UTF_8));
+            s.send(new DatagramPacket(d1, d1.length, InetAddress.getLoopbackAddress(), server.coapPort()));
+            byte[] buf = new byte[2048];
+            DatagramPacket in = new DatagramPacket(buf, buf.length);
+            s.receive(in);
+            CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
+            assertThat(m).isNotNull();
+            assertThat(m.codeText()).startsWith("4.");
+            Api.Res r = server.api().post("/api/v1/" + d.token() + "/telemetry", "{\"a\\u0000b\":1}");
+            assertThat(r.status()).isEqualTo(400);
             assertThat(log.stackTraces()).isEmpty();
         }
     }

@@ -22,6 +22,7 @@ import io.mote.fuzz.FuzzReport;
 import io.mote.fuzz.HttpFuzzer;
 import io.mote.fuzz.Lwm2mFuzzer;
 import io.mote.fuzz.MqttFuzzer;
+import io.mote.fuzz.RestFuzzer;
 import io.mote.server.it.Api;
 import io.mote.server.it.LogWatch;
 import io.mote.server.it.TestServer;
@@ -30,8 +31,8 @@ import io.mote.server.it.lwm2m.Profiles;
 import io.mote.server.it.lwm2m.TestClient;
 
 /**
- * Mutated and garbage input on every device protocol, 600 (MQTT: each input is a round trip, many a new
- * connection) to 2,000 inputs each from a fixed seed: no
+ * Mutated and garbage input on every device protocol and the operator REST API, 600 (MQTT: each input is a
+ * round trip, many a new connection) to 2,000 inputs each from a fixed seed, four connections at once: no
  * answer says the server failed (HTTP 5xx, CoAP 5.xx, MQTT "server unavailable" or implementation-specific
  * error), nothing logs a stack trace, each kind of log line stays within its rate limit, and a valid
  * device is served afterwards. The long version is mote-bench's {@code fuzz} scenario.
@@ -41,6 +42,8 @@ import io.mote.server.it.lwm2m.TestClient;
 class FuzzTest {
 
     private static final long SEED = 12;
+    /** Connections (UDP sockets) each driver uses at once, each with its own sub-seed. */
+    private static final int PARALLEL = 4;
     private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 0);
 
     private final TestServer server = TestServer.shared();
@@ -77,7 +80,7 @@ class FuzzTest {
         Api.TestDevice d = anon.newTenantWithDevice("fuzz-http");
         FuzzReport r;
         try (LogWatch log = LogWatch.watch()) {
-            r = new HttpFuzzer(local(server.port()), d.token()).run(SEED, 1500);
+            r = new HttpFuzzer(local(server.port()), d.token()).run(SEED, 1500, PARALLEL);
             assertQuiet(log, r);
         }
         assertNoServerErrors(r);
@@ -87,12 +90,24 @@ class FuzzTest {
     }
 
     @Test
+    void restApi() throws Exception {
+        Api tenant = anon.newTenant();
+        FuzzReport r;
+        try (LogWatch log = LogWatch.watch()) {
+            r = new RestFuzzer(local(server.port()), tenant.authToken()).run(SEED, 1000, PARALLEL);
+            assertQuiet(log, r);
+        }
+        assertNoServerErrors(r);
+        assertThat(tenant.get("/api/tenant/devices?pageSize=10&page=0").ok().has("data")).isTrue();
+    }
+
+    @Test
     void mqtt311And5() throws Exception {
         Api.TestDevice d = anon.newTenantWithDevice("fuzz-mqtt");
         Api.TestDevice gw = anon.newTenantWithGateway("fuzz-mqtt-gw");
         FuzzReport r;
         try (LogWatch log = LogWatch.watch()) {
-            r = new MqttFuzzer(local(server.mqttPort()), d.token(), gw.token()).run(SEED, 600);
+            r = new MqttFuzzer(local(server.mqttPort()), d.token(), gw.token()).run(SEED, 600, PARALLEL);
             assertQuiet(log, r);
         }
         assertNoServerErrors(r);
@@ -112,7 +127,7 @@ class FuzzTest {
         Api.TestDevice d = anon.newTenantWithDevice("fuzz-coap");
         FuzzReport r;
         try (LogWatch log = LogWatch.watch()) {
-            r = new CoapFuzzer(local(server.coapPort()), d.token()).run(SEED, 2000);
+            r = new CoapFuzzer(local(server.coapPort()), d.token()).run(SEED, 2000, PARALLEL);
             assertQuiet(log, r);
         }
         assertNoServerErrors(r);
@@ -134,7 +149,7 @@ class FuzzTest {
         String deviceId = Api.id(Profiles.device(tenant, "fuzz-" + endpoint, profileId, endpoint));
         FuzzReport r;
         try (LogWatch log = LogWatch.watch()) {
-            r = new Lwm2mFuzzer(local(server.lwm2mPort()), endpoint).run(SEED, 2000);
+            r = new Lwm2mFuzzer(local(server.lwm2mPort()), endpoint).run(SEED, 2000, PARALLEL);
             assertQuiet(log, r);
         }
         assertNoServerErrors(r);

@@ -52,10 +52,73 @@ class MqttRawPacketTest {
         assertClosedAfter(new byte[]{0x10, 0x0c, 0x00, 0x04, 'X', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00});
         // A remaining length whose continuation bit never ends (more than four length bytes).
         assertClosedAfter(new byte[]{0x10, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01});
-        // A CONNECT whose declared client id runs past the end of the packet: the decoder waits for bytes
-        // that never come, and the connect timeout closes the connection.
+        // A CONNECT whose declared client id runs past the end of the packet: malformed, closed at once.
         assertClosedAfter(new byte[]{0x10, 0x0e, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3c, 0x00, 0x40, 'a', 'b'});
         assertServerStillServes(d);
+    }
+
+    /**
+     * A PUBLISH whose topic length runs past the packet's remaining length (found by the fuzzer): Netty's
+     * decoder read the PINGREQ that followed as part of the topic and waited for more, leaving the client
+     * unanswered until its keep-alive ran out. It is malformed: MQTT 5 gets DISCONNECT 0x81, both are closed.
+     */
+    @Test
+    void aLengthInsideAPacketPastItsEndDisconnectsAtOnce() throws Exception {
+        Api.TestDevice d = anon.newTenantWithDevice("raw-inner-length");
+        for (int version : new int[] {4, 5}) {
+            try (Socket s = new Socket("127.0.0.1", MqttTestClients.port())) {
+                s.setSoTimeout(20_000);
+                OutputStream out = s.getOutputStream();
+                out.write(connect(version, d.token()));
+                out.flush();
+                byte[] connack = s.getInputStream().readNBytes(version == 5 ? 2 : 4);
+                assertThat(connack[0] & 0xff).isEqualTo(0x20);
+                if (version == 5) {
+                    s.getInputStream().readNBytes(connack[1] & 0xff);
+                } else {
+                    assertThat(connack[3]).as("accepted").isEqualTo((byte) 0);
+                }
+                // PUBLISH QoS 0, remaining length 6, topic length 0x0100: 256 bytes of topic claimed, 4 there.
+                out.write(new byte[] {0x30, 0x06, 0x01, 0x00, 'a', '/', 'b', 'c'});
+                out.write(new byte[] {(byte) 0xc0, 0x00}); // PINGREQ
+                out.flush();
+                byte[] answer;
+                try {
+                    answer = s.getInputStream().readAllBytes();
+                } catch (SocketTimeoutException e) {
+                    throw new AssertionError("MQTT " + version + ": the server kept the connection open", e);
+                }
+                if (version == 5) {
+                    assertThat(answer.length).isGreaterThanOrEqualTo(3);
+                    assertThat(answer[0] & 0xff).as("DISCONNECT").isEqualTo(0xe0);
+                    assertThat(answer[2] & 0xff).as("reason: malformed packet").isEqualTo(0x81);
+                } else {
+                    assertThat(answer).as("MQTT 3.1.1: closed without a PINGRESP").isEmpty();
+                }
+            }
+        }
+        assertServerStillServes(d);
+    }
+
+    /** A CONNECT (clean session, keep-alive 60 s) with the access token as user name. */
+    private static byte[] connect(int version, String token) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', (byte) version, (byte) 0x82, 0, 60});
+        if (version == 5) {
+            b.write(0);
+        }
+        byte[] id = ("raw-" + version + "-" + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
+        b.writeBytes(new byte[] {0, (byte) id.length});
+        b.writeBytes(id);
+        byte[] user = token.getBytes(StandardCharsets.US_ASCII);
+        b.writeBytes(new byte[] {0, (byte) user.length});
+        b.writeBytes(user);
+        byte[] body = b.toByteArray();
+        byte[] packet = new byte[2 + body.length];
+        packet[0] = 0x10;
+        packet[1] = (byte) body.length;
+        System.arraycopy(body, 0, packet, 2, body.length);
+        return packet;
     }
 
     /**

@@ -20,6 +20,7 @@ import org.eclipse.leshan.server.bootstrap.DefaultBootstrapSessionManager;
 import org.eclipse.leshan.server.bootstrap.LeshanBootstrapServer;
 import org.eclipse.leshan.server.bootstrap.LeshanBootstrapServerBuilder;
 import org.eclipse.leshan.server.californium.bootstrap.endpoint.CaliforniumBootstrapServerEndpointsProvider;
+import org.eclipse.leshan.server.californium.bootstrap.endpoint.coap.CoapBootstrapServerEndpointFactoryBuilder;
 import org.eclipse.leshan.server.californium.bootstrap.endpoint.coap.CoapBootstrapServerProtocolProvider;
 import org.eclipse.leshan.server.californium.bootstrap.endpoint.coaps.CoapsBootstrapServerProtocolProvider;
 import org.eclipse.leshan.server.model.StandardBootstrapModelProvider;
@@ -32,6 +33,7 @@ import io.mote.transport.api.AuthenticatedDevice;
 import io.mote.transport.api.Lwm2mServerInfo;
 import io.mote.transport.api.TransportConfiguration;
 import io.mote.transport.api.TransportService;
+import io.mote.transport.dtls.CheckedUdpDataParser;
 import io.mote.transport.lwm2m.security.Lwm2mPeerCheck;
 import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 
@@ -78,7 +80,8 @@ public class Lwm2mBootstrapServer {
     public synchronized void start() {
         CaliforniumBootstrapServerEndpointsProvider.Builder endpoints = new CaliforniumBootstrapServerEndpointsProvider.Builder(
                 new CoapBootstrapServerProtocolProvider(), new CoapsBootstrapServerProtocolProvider());
-        endpoints.addEndpoint(address(settings.port()), Protocol.COAP);
+        endpoints.addEndpoint(new CoapBootstrapServerEndpointFactoryBuilder().setURI(address(settings.port()))
+                .setCoapEndpointConfig(CheckedUdpDataParser::install).build());
         endpoints.addEndpoint(security.bootstrapEndpoint(address(settings.securePort())));
         LeshanBootstrapServerBuilder builder = new LeshanBootstrapServerBuilder();
         builder.setEndpointsProviders(endpoints.build());

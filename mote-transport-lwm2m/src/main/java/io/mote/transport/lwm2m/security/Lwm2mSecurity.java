@@ -27,6 +27,7 @@ import org.eclipse.leshan.server.security.SecurityInfo;
 import org.eclipse.leshan.server.security.SecurityStore;
 
 import io.mote.transport.api.TransportService;
+import io.mote.transport.dtls.CheckedUdpDataParser;
 import io.mote.transport.dtls.DevicePskStore;
 import io.mote.transport.dtls.DtlsRefusals;
 import io.mote.transport.dtls.DtlsServerCredentials;
@@ -164,13 +165,15 @@ public class Lwm2mSecurity {
     /** The LwM2M server's DTLS endpoint on {@code address}. */
     public CaliforniumServerEndpointFactory serverEndpoint(InetSocketAddress address) {
         return new CoapsServerEndpointFactoryBuilder().setURI(address).setConfiguration(configuration())
-                .setDtlsConnectorConfig(dtls()).build();
+                .setDtlsConnectorConfig(dtls())
+                .setCoapEndpointConfig(CheckedUdpDataParser::install).build();
     }
 
     /** The bootstrap server's DTLS endpoint on {@code address}. */
     public CaliforniumBootstrapServerEndpointFactory bootstrapEndpoint(InetSocketAddress address) {
         return new CoapsBootstrapServerEndpointFactoryBuilder().setURI(address).setConfiguration(configuration())
-                .setDtlsConnectorConfig(dtls()).build();
+                .setDtlsConnectorConfig(dtls())
+                .setCoapEndpointConfig(CheckedUdpDataParser::install).build();
     }
 
     /** The (empty) Leshan security store whose presence makes Leshan open its DTLS endpoints. */

@@ -1,20 +1,28 @@
-package io.mote.transport.coap;
+package io.mote.transport.dtls;
 
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.CoAPMessageFormatException;
 import org.eclipse.californium.core.coap.Message;
+import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.serialization.MessageHeader;
 import org.eclipse.californium.core.network.serialization.UdpDataParser;
+import org.eclipse.californium.core.network.serialization.UdpDataSerializer;
 import org.eclipse.californium.elements.util.DatagramReader;
 
 /**
  * Californium's parser, with the checks it makes by throwing unchecked exceptions (a Block1 payload
  * larger than its block size, for one) turned into format errors: the endpoint then answers a
  * confirmable request 4.00 Bad Request and logs nothing, where the unchecked exception was logged as an
- * ERROR with a stack trace per datagram and the request went unanswered.
+ * ERROR with a stack trace per datagram and the request went unanswered. Shared by the CoAP device API
+ * and the LwM2M (server and bootstrap) endpoints.
  */
-final class CheckedUdpDataParser extends UdpDataParser {
+public final class CheckedUdpDataParser extends UdpDataParser {
+
+    /** Makes {@code endpoint} parse its datagrams with this parser (and serialize with Californium's). */
+    public static CoapEndpoint.Builder install(CoapEndpoint.Builder endpoint) {
+        return endpoint.setDataSerializerAndParser(new UdpDataSerializer(), new CheckedUdpDataParser());
+    }
 
     @Override
     protected Message parseMessage(DatagramReader reader, MessageHeader header, Message message) {
