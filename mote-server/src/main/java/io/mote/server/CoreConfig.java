@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.mote.core.security.LoginThrottle;
-import io.mote.transport.http.HttpTransportProperties;
 
 @Configuration
 public class CoreConfig {
@@ -31,14 +30,6 @@ public class CoreConfig {
         });
         pool.allowCoreThreadTimeOut(true);
         return pool;
-    }
-
-    @Bean
-    public HttpTransportProperties httpTransportProperties(
-            @Value("${mote.transport.http.max-payload-size:65536}") int maxPayloadSize,
-            @Value("${mote.transport.http.default-timeout:60000}") long defaultTimeout,
-            @Value("${mote.transport.http.max-timeout:300000}") long maxTimeout) {
-        return new HttpTransportProperties(maxPayloadSize, defaultTimeout, maxTimeout);
     }
 
     /** {@code mote_auth_login_throttled_total{scope}}: login attempts refused with 429, by account or address. */

@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import io.mote.common.entity.CredentialsType;
 import io.mote.common.entity.Device;
 import io.mote.common.entity.DeviceCredentials;
+import io.mote.core.cluster.CorePeers;
 import io.mote.dao.DeviceCredentialsDao;
 import io.mote.dao.DeviceDao;
 import io.mote.transport.api.AuthenticatedDevice;
@@ -33,7 +34,10 @@ public class DeviceAuthCache {
             .expireAfterAccess(Duration.ofMinutes(30))
             .build();
 
-    public DeviceAuthCache(DeviceCredentialsDao credentials, DeviceDao devices) {
+    private final CorePeers peers;
+
+    public DeviceAuthCache(DeviceCredentialsDao credentials, DeviceDao devices, CorePeers peers) {
+        this.peers = peers;
         this.credentials = credentials;
         this.devices = devices;
     }
@@ -64,11 +68,28 @@ public class DeviceAuthCache {
         return new DeviceInfo(d.tenantId().id(), d.id().id(), d.name(), d.type(), d.deviceProfileId().id(), gateway);
     }
 
+    /** Drops the entry here and on every other node. */
     public void invalidate(String credentialsId) {
+        CorePeers.Peers all = peers.get();
+        if (all != null) {
+            all.credentialsInvalidated(credentialsId);
+        }
+        invalidateHere(credentialsId);
+    }
+
+    public void invalidateHere(String credentialsId) {
         cache.invalidate(credentialsId);
     }
 
     public void invalidateDevice(UUID deviceId) {
+        CorePeers.Peers all = peers.get();
+        if (all != null) {
+            all.deviceInvalidated(deviceId);
+        }
+        invalidateDeviceHere(deviceId);
+    }
+
+    public void invalidateDeviceHere(UUID deviceId) {
         cache.asMap().entrySet().removeIf(e -> e.getValue().device().device().deviceId().equals(deviceId));
     }
 }

@@ -294,6 +294,11 @@ public class ResourceService {
         });
     }
 
+    /** Another core node changed the owner's models: drop what this node cached of them. */
+    public void forget(UUID owner) {
+        cache.remove(owner);
+    }
+
     private void changed(UUID owner) {
         cache.remove(owner);
         for (Consumer<UUID> l : listeners) {

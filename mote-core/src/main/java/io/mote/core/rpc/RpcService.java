@@ -24,6 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 import io.mote.common.entity.RpcStatus;
 import io.mote.common.error.MoteException;
 import io.mote.common.json.Json;
+import io.mote.core.cluster.CorePeers;
 import io.mote.core.session.DeviceSessionRegistry;
 import io.mote.dao.RpcDao;
 import io.mote.transport.api.DeviceInfo;
@@ -97,6 +98,7 @@ public class RpcService {
     private final RpcDao dao;
     private final DeviceSessionRegistry sessions;
     private final ClientRpcService clientRpc;
+    private final CorePeers peers;
     private final Map<UUID, DeviceRpc> devices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rpc-timer");
@@ -105,7 +107,8 @@ public class RpcService {
     });
 
     public RpcService(RpcDao dao, DeviceSessionRegistry sessions, ClientRpcService clientRpc,
-                      @Qualifier("coreExecutor") ExecutorService executor) {
+                      @Qualifier("coreExecutor") ExecutorService executor, CorePeers peers) {
+        this.peers = peers;
         this.dao = dao;
         this.sessions = sessions;
         this.clientRpc = clientRpc;
@@ -146,6 +149,11 @@ public class RpcService {
                 }
                 expiration = given;
             }
+        }
+        // The device's queue lives on the node that owns the device (where its sessions and answers arrive).
+        CorePeers.Peers owner = peers.elsewhere(deviceId);
+        if (owner != null) {
+            return owner.submitRpc(tenantId, deviceId, oneway, Json.write(body));
         }
         DeviceRpc state = state(deviceId);
         Pending p;
@@ -278,6 +286,25 @@ public class RpcService {
                     p.result.complete(new RpcOutcome.Delivered());
                 }
             }
+        }
+    }
+
+    /**
+     * A session took call {@code requestId} but its device could not (a transport on another node whose
+     * client sleeps): the call goes back to the head of the queue for the device's next subscription.
+     */
+    public void onDeclined(UUID deviceId, int requestId) {
+        DeviceRpc state = state(deviceId);
+        synchronized (state) {
+            Pending p = state.inFlight.remove(requestId);
+            if (p == null) {
+                return;
+            }
+            p.attempts--;
+            if (p.persistentId != null) {
+                dao.updateStatus(p.persistentId, RpcStatus.QUEUED, null);
+            }
+            state.queue.addFirst(p);
         }
     }
 

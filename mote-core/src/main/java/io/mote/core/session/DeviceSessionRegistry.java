@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.mote.core.cluster.CorePeers;
 import io.mote.transport.api.AttributesUpdate;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
@@ -27,6 +28,11 @@ public class DeviceSessionRegistry {
     private final Map<UUID, Set<Session>> byDevice = new ConcurrentHashMap<>();
     private volatile Consumer<UUID> rpcSubscribedHook = deviceId -> { };
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+    private final CorePeers peers;
+
+    public DeviceSessionRegistry(CorePeers peers) {
+        this.peers = peers;
+    }
 
     /** Told when a device gets its first live session, loses its last one, or is deleted. */
     public interface ConnectionListener {
@@ -103,8 +109,18 @@ public class DeviceSessionRegistry {
         return byDevice.values().stream().mapToInt(Set::size).sum();
     }
 
-    /** Pushes a shared-attribute change to the device's sessions that subscribe to it. */
+    /** Pushes a shared-attribute change to the device's sessions that subscribe to it (on the device's owner). */
     public void pushAttributes(UUID deviceId, AttributesUpdate update) {
+        CorePeers.Peers owner = peers.elsewhere(deviceId);
+        if (owner != null) {
+            owner.pushAttributes(deviceId, update);
+            return;
+        }
+        pushAttributesHere(deviceId, update);
+    }
+
+    /** {@link #pushAttributes} to the sessions registered on this node. */
+    public void pushAttributesHere(UUID deviceId, AttributesUpdate update) {
         Set<Session> sessions = byDevice.get(deviceId);
         if (sessions == null) {
             return;
@@ -120,8 +136,18 @@ public class DeviceSessionRegistry {
         }
     }
 
-    /** Tells the device's sessions that the device or its profile changed. */
+    /** Tells the device's sessions that the device or its profile changed (on the device's owner). */
     public void deviceUpdated(DeviceInfo info) {
+        CorePeers.Peers owner = peers.elsewhere(info.deviceId());
+        if (owner != null) {
+            owner.deviceUpdated(info);
+            return;
+        }
+        deviceUpdatedHere(info);
+    }
+
+    /** {@link #deviceUpdated} for the sessions registered on this node. */
+    public void deviceUpdatedHere(DeviceInfo info) {
         Set<Session> sessions = byDevice.get(info.deviceId());
         if (sessions == null) {
             return;
@@ -136,8 +162,17 @@ public class DeviceSessionRegistry {
         }
     }
 
-    /** Tells the sessions of every device of the profile that the profile changed. */
+    /** Tells the sessions of every device of the profile that the profile changed (on every node). */
     public void profileUpdated(UUID profileId) {
+        CorePeers.Peers all = peers.get();
+        if (all != null) {
+            all.profileUpdated(profileId);
+        }
+        profileUpdatedHere(profileId);
+    }
+
+    /** {@link #profileUpdated} for the sessions registered on this node. */
+    public void profileUpdatedHere(UUID profileId) {
         for (Set<Session> sessions : byDevice.values()) {
             for (Session s : sessions) {
                 if (profileId.equals(s.device.deviceProfileId())) {
@@ -153,12 +188,32 @@ public class DeviceSessionRegistry {
 
     /** The device was deleted: its sessions are closed and its state forgotten. */
     public void deviceDeleted(UUID deviceId) {
+        CorePeers.Peers owner = peers.elsewhere(deviceId);
+        if (owner != null) {
+            owner.closeAll(deviceId, "Device deleted", true);
+            return;
+        }
+        deviceDeletedHere(deviceId);
+    }
+
+    /** {@link #deviceDeleted} on the device's owner. */
+    public void deviceDeletedHere(UUID deviceId) {
         fire(l -> l.deleted(deviceId));
-        closeAll(deviceId, "Device deleted");
+        closeAllHere(deviceId, "Device deleted");
     }
 
     /** Closes every session of the device (it was deleted, or its credentials changed). */
     public void closeAll(UUID deviceId, String reason) {
+        CorePeers.Peers owner = peers.elsewhere(deviceId);
+        if (owner != null) {
+            owner.closeAll(deviceId, reason, false);
+            return;
+        }
+        closeAllHere(deviceId, reason);
+    }
+
+    /** {@link #closeAll} for the sessions registered on this node. */
+    public void closeAllHere(UUID deviceId, String reason) {
         Set<Session> sessions = byDevice.remove(deviceId);
         if (sessions == null) {
             return;

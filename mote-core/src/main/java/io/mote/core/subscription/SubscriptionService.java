@@ -17,6 +17,7 @@ import org.springframework.stereotype.Service;
 import io.mote.common.kv.AttributeKvEntry;
 import io.mote.common.kv.AttributeScope;
 import io.mote.common.kv.TsKvEntry;
+import io.mote.core.cluster.CorePeers;
 
 /**
  * Fans stored values out to live subscriptions. Delivery runs on one notifier thread, in the order
@@ -49,7 +50,23 @@ public class SubscriptionService {
         return byEntity.values().stream().mapToInt(Set::size).sum();
     }
 
+    private final CorePeers peers;
+
+    public SubscriptionService(CorePeers peers) {
+        this.peers = peers;
+    }
+
+    /** Values stored on this node: delivered here and told to the other core nodes. */
     public void onTimeseries(UUID entityId, List<TsKvEntry> entries) {
+        CorePeers.Peers all = peers.get();
+        if (all != null) {
+            all.timeseries(entityId, entries);
+        }
+        deliverTimeseries(entityId, entries);
+    }
+
+    /** Values stored on this or another node, delivered to this node's subscriptions only. */
+    public void deliverTimeseries(UUID entityId, List<TsKvEntry> entries) {
         Set<Subscription> subs = byEntity.get(entityId);
         if (subs == null || subs.isEmpty()) {
             return;
@@ -64,6 +81,14 @@ public class SubscriptionService {
     }
 
     public void onAttributes(UUID entityId, AttributeScope scope, List<AttributeKvEntry> attributes) {
+        CorePeers.Peers all = peers.get();
+        if (all != null) {
+            all.attributes(entityId, scope, attributes);
+        }
+        deliverAttributes(entityId, scope, attributes);
+    }
+
+    public void deliverAttributes(UUID entityId, AttributeScope scope, List<AttributeKvEntry> attributes) {
         Set<Subscription> subs = byEntity.get(entityId);
         if (subs == null || subs.isEmpty()) {
             return;

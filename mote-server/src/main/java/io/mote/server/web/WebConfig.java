@@ -9,12 +9,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-import io.mote.core.security.AuthService;
-import io.mote.rest.auth.ActuatorGuard;
 
 /**
  * The HTTP connector's protection (REST, WebSocket upgrade, HTTP device API): read and idle deadlines,
- * and who may read the actuator on the application port.
+ * ({@link ActuatorGuardConfig}: who may read the actuator).
  */
 @Configuration
 public class WebConfig {
@@ -53,16 +51,6 @@ public class WebConfig {
         FilterRegistrationBean<RequestDecodingFilter> b = new FilterRegistrationBean<>(new RequestDecodingFilter());
         b.addUrlPatterns("/*");
         b.setOrder(Ordered.HIGHEST_PRECEDENCE);
-        return b;
-    }
-
-    /** Keeps the actuator (but {@code /health}) for SYS_ADMIN on the application port. */
-    @Bean
-    public FilterRegistrationBean<ActuatorGuard> actuatorGuard(AuthService auth,
-            @Value("${management.endpoints.web.base-path:/actuator}") String basePath) {
-        FilterRegistrationBean<ActuatorGuard> b = new FilterRegistrationBean<>(new ActuatorGuard(auth, basePath));
-        b.addUrlPatterns(basePath, basePath + "/*");
-        b.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return b;
     }
 }

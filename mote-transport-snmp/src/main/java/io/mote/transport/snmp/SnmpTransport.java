@@ -103,9 +103,17 @@ public class SnmpTransport implements DeviceChangeListener {
             log.info("SNMP trap listener on udp {}:{}", bind, traps.port());
         }
         transport.onDeviceChanges(this);
+        loadDevices();
+    }
+
+    /** Loads the devices to poll; the core may not answer yet (a transport node started first): tried again. */
+    private void loadDevices() {
         transport.devicesOfTransport(TransportType.SNMP).whenComplete((list, e) -> {
             if (e != null) {
-                log.warn("SNMP devices could not be loaded: {}", e.toString());
+                log.warn("SNMP devices could not be loaded, trying again in 10 s: {}", e.toString());
+                if (!scheduler.isShutdown()) {
+                    scheduler.schedule(this::loadDevices, 10, java.util.concurrent.TimeUnit.SECONDS);
+                }
             } else {
                 list.forEach(this::apply);
                 log.info("SNMP transport polls {} device(s)", devices.size());
