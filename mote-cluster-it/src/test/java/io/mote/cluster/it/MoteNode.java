@@ -108,7 +108,7 @@ final class MoteNode implements AutoCloseable {
      * connection and its HTTP port answers the actuator health.
      */
     MoteNode awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
         while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + Processes.tail(log));
@@ -117,7 +117,7 @@ final class MoteNode implements AutoCloseable {
                 return this;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " not ready in 240 s:\n" + Processes.tail(log));
+                throw new IllegalStateException(name + " not ready in 600 s:\n" + Processes.tail(log));
             }
             try {
                 Thread.sleep(250);
