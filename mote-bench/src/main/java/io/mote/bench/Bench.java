@@ -17,6 +17,7 @@ public final class Bench {
                         --devices 100  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
                       mqtt-ingest   QoS 1 telemetry over MQTT, one connection per device, closed loop
                         --url http://127.0.0.1:8080 (REST, to create devices)  --mqtt-host 127.0.0.1  --mqtt-port 1883
+                        (or 1883,1884,..: devices spread over several transport nodes)
                         --username tenant@mote.local  --password <pw>  --mqtt-version 3|5
                         --devices 1000  --keys 10  --warmup 10  --duration 30  --max-requests 20000000
                         --connect-rate 500 (connections set up per second)  --rest-parallel 16 (device creation)
@@ -25,6 +26,9 @@ public final class Bench {
                       mqtt-reconnect  persistent sessions with an unacknowledged QoS 1 message each, all reconnecting
                         --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
                         --devices 10000  --reconnect-window 10 (s)  --connect-rate 1000  --deadline 120 (s)
+                      mqtt-failover  devices of a transport node killed (SIGKILL) served again through another
+                        --url ..  --mqtt-port <node to kill>  --failover-port <other node>  --kill-pid <its pid>
+                        --devices 1000  --connect-rate 500  --deadline 120 (s)
                       mqtt-idle     N idle MQTT 3.1.1 connections; the server's RSS and heap before and after
                         --url ..  --mqtt-host ..  --mqtt-port ..  --username ..  --password ..
                         --connections 10000  --devices min(connections,10000)  --connect-rate 1000
@@ -90,6 +94,7 @@ public final class Bench {
             case "mqtt-ingest" -> MqttIngestLoad.run(options);
             case "mqtt-idle" -> MqttIdleLoad.run(options);
             case "mqtt-reconnect" -> MqttReconnectLoad.run(options);
+            case "mqtt-failover" -> MqttFailoverLoad.run(options);
             case "coap-ingest" -> CoapIngestLoad.run(options);
             case "dtls-handshake" -> DtlsHandshakeLoad.run(options);
             case "lwm2m-load" -> Lwm2mLoad.run(options);

@@ -37,7 +37,9 @@ final class MqttIngestLoad {
     static void run(BenchArgs args) throws Exception {
         String url = args.string("url", "http://127.0.0.1:8080");
         String host = args.string("mqtt-host", "127.0.0.1");
-        int port = args.integer("mqtt-port", 1883);
+        // A comma-separated list spreads the devices over several servers (transport nodes), device i on port i mod n.
+        int[] ports = java.util.Arrays.stream(args.string("mqtt-port", "1883").split(",")).map(String::trim)
+                .mapToInt(Integer::parseInt).toArray();
         int version = args.integer("mqtt-version", 3);
         int devices = args.integer("devices", 1000);
         int keys = args.integer("keys", 10);
@@ -64,6 +66,7 @@ final class MqttIngestLoad {
         List<CompletableFuture<?>> connects = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
             String token = "bench-mqtt-token-" + i;
+            int port = ports[i % ports.length];
             // Connection setup is paced (--connect-rate per second) so the server's accept queue never overflows.
             long due = connectStart + i * 1_000_000_000L / connectRate;
             long wait = due - System.nanoTime();
@@ -102,9 +105,9 @@ final class MqttIngestLoad {
         }
         CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
         System.out.printf("MQTT %s ingest: %d devices connected in %d ms (%s sessions), %d data points a publish, "
-                        + "QoS 1, %d in flight a device, %d s warm-up, %d s measured, %s:%d%n", version == 5 ? "5" : "3.1.1",
+                        + "QoS 1, %d in flight a device, %d s warm-up, %d s measured, %s:%s%n", version == 5 ? "5" : "3.1.1",
                 devices, (System.nanoTime() - connectStart) / 1_000_000, clean ? "clean" : "persistent", keys, inFlight,
-                warmup, duration, host, port);
+                warmup, duration, host, args.string("mqtt-port", "1883"));
 
         Recorder latencies = new Recorder(3);
         LongAdder measuredOk = new LongAdder();
