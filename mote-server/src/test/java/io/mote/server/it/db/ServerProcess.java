@@ -50,6 +50,8 @@ final class ServerProcess implements AutoCloseable {
                 "--mote.tenant.password=" + TestServer.TENANT_PASSWORD,
                 "--mote.transport.mqtt.port=0", "--mote.transport.mqtt.ssl.enabled=false",
                 "--mote.transport.coap.enabled=false", "--mote.transport.lwm2m.enabled=false",
+                // a free trap port: another test JVM may be running a server at the same time
+                "--mote.transport.snmp.trap-port=0",
                 "--logging.level.root=WARN", "--logging.level.io.mote=INFO"));
         // An extra argument replaces the default of the same property (Spring would join both with a comma).
         for (String extra : extraArgs) {
