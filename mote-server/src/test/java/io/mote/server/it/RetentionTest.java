@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -24,6 +25,9 @@ import io.mote.dao.TsPartitions.Partition;
  * maintenance run: points are posted with old timestamps, so they are already expired when the test runs
  * the maintenance itself (at the real time, or a later one to expire the rest).
  */
+// Its server partitions ts_kv by the hour; on an external database it would share the partitions of the
+// shared server (a day long) and its assertions on partition bounds would not hold.
+@DisabledIfEnvironmentVariable(named = "MOTE_TEST_DB_URL", matches = ".+")
 class RetentionTest {
 
     private static final long H = 3_600_000;
