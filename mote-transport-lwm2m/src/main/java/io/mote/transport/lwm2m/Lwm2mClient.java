@@ -27,6 +27,7 @@ import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.DeviceSession;
 import io.mote.transport.api.RpcRequest;
 import io.mote.transport.api.SessionListener;
+import io.mote.transport.api.TransportLog;
 import io.mote.transport.lwm2m.rpc.Lwm2mDevice;
 import io.mote.transport.lwm2m.ota.OtaClient;
 import io.mote.transport.lwm2m.rpc.Lwm2mRpc;

@@ -8,6 +8,7 @@ import org.snmp4j.Target;
 import org.snmp4j.smi.Address;
 
 import io.mote.transport.api.DeviceInfo;
+import io.mote.transport.api.TransportLog;
 import io.mote.transport.api.DeviceSession;
 import io.mote.transport.snmp.config.SnmpDeviceConfig;
 import io.mote.transport.snmp.config.SnmpProfileConfig;
@@ -38,9 +39,18 @@ public final class SnmpDevice {
     /** The scheduled polls; guarded by the device. */
     public final List<ScheduledFuture<?>> polls = new ArrayList<>();
 
-    SnmpDevice(Settings settings, int oidLimit) {
+    private final TransportLog transportLog;
+
+    SnmpDevice(Settings settings, int oidLimit, TransportLog transportLog) {
         this.settings = settings;
         this.oidLimit = oidLimit;
+        this.transportLog = transportLog;
+    }
+
+    /** The device's transportLog lines, each with its own timestamp (a refusal and the answer that follows
+     *  it often fall in the same millisecond). */
+    public TransportLog transportLog() {
+        return transportLog;
     }
 
     public Settings settings() {

@@ -36,6 +36,7 @@ import io.mote.transport.api.DeviceChangeListener;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.TransportConfiguration;
 import io.mote.transport.api.TransportDevice;
+import io.mote.transport.api.TransportLog;
 import io.mote.transport.api.TransportService;
 import io.mote.transport.snmp.SnmpDevice.Reachability;
 import io.mote.transport.snmp.config.SnmpDeviceConfig;
@@ -267,9 +268,10 @@ public class SnmpTransport implements DeviceChangeListener {
         }
         SnmpDevice d = devices.compute(td.device().deviceId(), (id, old) -> {
             if (old == null) {
-                return new SnmpDevice(s, settings.maxOidsPerRequest());
+                return new SnmpDevice(s, settings.maxOidsPerRequest(), new TransportLog(transport, s.info(), () -> true));
             }
             old.settings = s;
+            old.transportLog().device(s.info());
             old.resetOidLimit(settings.maxOidsPerRequest());
             old.refusals().clear();
             return old;
@@ -342,7 +344,6 @@ public class SnmpTransport implements DeviceChangeListener {
 
     /** A line in the device's transportLog time series. */
     public void log(SnmpDevice d, String line) {
-        transport.postTransportLog(d.info(), List.of(new TsKvEntry(System.currentTimeMillis(),
-                KvEntry.ofString("transportLog", line))));
+        d.transportLog().log(line);
     }
 }

@@ -1,4 +1,4 @@
-package io.mote.transport.lwm2m;
+package io.mote.transport.api;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -6,34 +6,33 @@ import java.util.function.BooleanSupplier;
 
 import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
-import io.mote.transport.api.DeviceInfo;
-import io.mote.transport.api.TransportService;
 
 /**
  * One device's communication log, stored as its telemetry key {@code transportLog} through the ordinary
- * (batched) telemetry path, while the profile's {@code clientLwM2mSettings.transportLog} is not false.
- * Lines get distinct, increasing timestamps so none overwrites another.
+ * (batched) telemetry path while {@code enabled} says so (for LwM2M, the profile's
+ * {@code clientLwM2mSettings.transportLog}). Lines get distinct, increasing timestamps: two lines in the same
+ * millisecond would otherwise share a key and the later one would overwrite the earlier.
  */
-final class TransportLog {
+public final class TransportLog {
 
-    static final String KEY = "transportLog";
+    public static final String KEY = "transportLog";
 
     private final TransportService core;
     private final BooleanSupplier enabled;
     private final AtomicLong lastTs = new AtomicLong();
     private volatile DeviceInfo device;
 
-    TransportLog(TransportService core, DeviceInfo device, BooleanSupplier enabled) {
+    public TransportLog(TransportService core, DeviceInfo device, BooleanSupplier enabled) {
         this.core = core;
         this.device = device;
         this.enabled = enabled;
     }
 
-    void device(DeviceInfo device) {
+    public void device(DeviceInfo device) {
         this.device = device;
     }
 
-    void log(String line) {
+    public void log(String line) {
         if (!enabled.getAsBoolean()) {
             return;
         }
