@@ -30,6 +30,9 @@ cleanup() {
 trap cleanup EXIT
 
 cpu_s() { awk '{printf "%.1f", ($14 + $15) / 100}' "/proc/$1/stat"; }
+# busy and total jiffies of the whole machine, for the share of its CPU a run kept busy
+machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
+busy_since() { read -r b1 t1 <<<"$1"; read -r b2 t2 <<<"$(machine)"; awk -v b="$((b2 - b1))" -v t="$((t2 - t1))" 'BEGIN {printf "%.0f%%", 100 * b / t}'; }
 await_port() { for _ in $(seq 1 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; return 1; }
 await_health() {
   until curl -sf "http://127.0.0.1:$1/actuator/health" >/dev/null; do
@@ -107,9 +110,9 @@ java ${MOTE_BENCH_SERVER_OPTS:-} -jar "$JAR" --server.port=$((BASE + 3)) --mote.
   >"$WORK/all.log" 2>&1 &
 ALL_PID=$!; PIDS+=("$ALL_PID")
 await_health $((BASE + 3)) "$ALL_PID" "$WORK/all.log"
-c0=$(cpu_s "$ALL_PID")
+c0=$(cpu_s "$ALL_PID"); m0=$(machine)
 ingest $((BASE + 3)) $((BASE + 4)) "$@"
-echo "CPU s: all $(awk -v a="$c0" -v b="$(cpu_s "$ALL_PID")" 'BEGIN {printf "%.1f", b - a}')"
+echo "CPU s (machine busy $(busy_since "$m0")): all $(awk -v a="$c0" -v b="$(cpu_s "$ALL_PID")" 'BEGIN {printf "%.1f", b - a}')"
 kill "$ALL_PID"; wait "$ALL_PID" 2>/dev/null || true
 
 # --- the topologies, each on topics of its own, the cores on the one database
@@ -126,8 +129,9 @@ for topo in ${CLUSTER_TOPOLOGIES:-1:1 1:2 1:3 2:1 2:2 2:3}; do
   done
   echo "=== $cores core(s), $transports transport(s), load: $(cut -d' ' -f1-3 /proc/loadavg)"
   before=(); for p in "${node_pids[@]}"; do before+=("$(cpu_s "$p")"); done
+  k0=$(cpu_s "$KAFKA_PID"); m0=$(machine)
   ingest $((BASE + 11)) "$(IFS=,; echo "${mqtt_ports[*]}")" "$@"
-  line="CPU s:"
+  line="CPU s (machine busy $(busy_since "$m0")): kafka $(awk -v a="$k0" -v b="$(cpu_s "$KAFKA_PID")" 'BEGIN {printf "%.1f", b - a}')"
   for i in "${!node_pids[@]}"; do
     line+=" ${names[$i]} $(awk -v a="${before[$i]}" -v b="$(cpu_s "${node_pids[$i]}")" 'BEGIN {printf "%.1f", b - a}')"
   done

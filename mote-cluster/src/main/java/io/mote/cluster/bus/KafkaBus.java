@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -85,6 +86,8 @@ public final class KafkaBus implements AutoCloseable {
     private final List<Thread> loops = new ArrayList<>();
     private final List<KafkaConsumer<?, ?>> consumers = new ArrayList<>();
     private volatile boolean running = true;
+    /** Core-topic messages whose work may be under way at once before reading pauses. */
+    private static final int MAX_CORE_WORK = 20_000;
 
     private record Pending(String op, CompletableFuture<In> future) {
     }
@@ -322,9 +325,11 @@ public final class KafkaBus implements AutoCloseable {
     }
 
     /**
-     * Joins the cores' group on the core topic. Each poll's messages are handed to {@code handler} in order;
-     * the offsets are committed once the work they started has completed (at least once: a core that dies
-     * before leaves them to the partition's next owner).
+     * Joins the cores' group on the core topic. Each poll's messages are handed to {@code handler} in order
+     * and the next poll follows at once (one partition's work overlaps, as on a single node); each
+     * partition's offset is committed up to its first message whose work has not completed (at least once:
+     * a core that dies leaves the rest to the partition's next owner). Too much work under way pauses
+     * reading until half of it has completed.
      */
     public void consumeCoreTopic(CoreHandler handler, PartitionListener partitions) {
         Properties p = consumerProps();
@@ -334,11 +339,16 @@ public final class KafkaBus implements AutoCloseable {
         // A dead core's partitions move to the others once its session times out.
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        CommitTracker tracker = new CommitTracker();
+        long waitMs = settings.requestTimeoutMs();
         consumer.subscribe(List.of(settings.coreTopic()), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> lost) {
                 List<Integer> ids = lost.stream().map(TopicPartition::partition).toList();
                 owned.removeAll(ids);
+                tracker.awaitWork(lost, waitMs);
+                commit(consumer, tracker.completed(), true);
+                tracker.forget(lost);
                 if (!ids.isEmpty()) {
                     partitions.revoked(ids);
                 }
@@ -353,31 +363,39 @@ public final class KafkaBus implements AutoCloseable {
                 }
             }
         });
-        long waitMs = settings.requestTimeoutMs();
+        boolean[] paused = {false};
         start("cluster-core", consumer, () -> {
-            ConsumerRecords<String, byte[]> records = consumer.poll(java.time.Duration.ofMillis(500));
-            if (records.isEmpty()) {
-                return;
-            }
-            List<CompletableFuture<?>> work = new ArrayList<>(records.count());
+            // While work is under way the poll returns soon, so completed work is committed soon.
+            ConsumerRecords<String, byte[]> records = consumer.poll(java.time.Duration.ofMillis(tracker.size() > 0 ? 20 : 500));
             for (ConsumerRecord<String, byte[]> r : records) {
-                dispatch(r, e -> {
-                    CompletableFuture<?> f = handler.handle(e);
-                    if (f != null) {
-                        work.add(f);
-                    }
-                });
+                CompletableFuture<?>[] work = {null};
+                dispatch(r, e -> work[0] = handler.handle(e));
+                tracker.add(new TopicPartition(r.topic(), r.partition()), r.offset(), work[0]);
             }
-            try {
-                CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(waitMs, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // Failed work was answered as failed; slow work is answered when it ends: both are done here.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            commit(consumer, tracker.completed(), false);
+            if (!paused[0] && tracker.size() > MAX_CORE_WORK) {
+                consumer.pause(consumer.assignment());
+                paused[0] = true;
+            } else if (paused[0] && tracker.size() < MAX_CORE_WORK / 2) {
+                consumer.resume(consumer.paused());
+                paused[0] = false;
             }
-            consumer.commitSync();
         });
+    }
+
+    private static void commit(KafkaConsumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets, boolean sync) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            consumer.commitSync(offsets);
+        } else {
+            consumer.commitAsync(offsets, (o, e) -> {
+                if (e != null) {
+                    log.debug("Core topic offsets not committed (read again by the next owner): {}", e.toString());
+                }
+            });
+        }
     }
 
     private Properties consumerProps() {
