@@ -6,9 +6,8 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
 import io.mote.common.entity.Authority;
@@ -22,10 +21,12 @@ import io.mote.dao.UserDao;
 
 /**
  * On the very first start, creates the system administrator and a default tenant with its
- * administrator. Passwords come from configuration, or are generated and printed once.
+ * administrator. Passwords come from configuration, or are generated and printed once. Done once the beans
+ * exist and before the web server listens: a login in between would be refused as unknown (and, repeated by
+ * a script waiting for the server, meet the login throttle's lockout).
  */
 @Component
-public class FirstStart implements ApplicationRunner {
+public class FirstStart implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(FirstStart.class);
 
@@ -49,7 +50,7 @@ public class FirstStart implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         if (users.findByEmail(SYSADMIN_EMAIL).isPresent()) {
             return;
         }
