@@ -8,7 +8,8 @@
 # empty database, else Debian's is started and a fresh database made in it (and dropped at the end).
 # Ports: MOTE_BENCH_PORT and the 39 after it (defaults 18620..18659).
 # Usage: mote-bench/cluster.sh [--devices 1000 --keys 10 --warmup 10 --duration 30]  (passed to mqtt-ingest)
-#        CLUSTER_TOPOLOGIES="1:1 1:2 1:3 2:1 2:2 2:3" (cores:transports), CLUSTER_FAILOVER_DEVICES=1000
+#        CLUSTER_TOPOLOGIES="1:1 1:2 1:3 2:1 2:2 2:3" (cores:transports), CLUSTER_FAILOVER_DEVICES=1000,
+#        CLUSTER_PARTS="baseline topologies failover" (which parts run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -100,7 +101,11 @@ start_node() {
 
 ingest() { java -jar mote-bench/target/mote-bench.jar mqtt-ingest --url "http://127.0.0.1:$1" --mqtt-port "$2" --password "$PASSWORD" "${@:3}"; }
 
+PARTS=" ${CLUSTER_PARTS:-baseline topologies failover} "
+part() { [[ "$PARTS" == *" $1 "* ]]; }
+
 # --- role=all, the same scenario (embedded PostgreSQL, no Kafka)
+if part baseline; then
 echo "=== role=all (one process), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 java ${MOTE_BENCH_SERVER_OPTS:-} -jar "$JAR" --server.port=$((BASE + 3)) --mote.data-dir="$WORK/all" \
   --mote.tenant.password="$PASSWORD" --mote.sysadmin.password=bench-sys-pw --logging.level.root=WARN \
@@ -114,9 +119,11 @@ c0=$(cpu_s "$ALL_PID"); m0=$(machine)
 ingest $((BASE + 3)) $((BASE + 4)) "$@"
 echo "CPU s (machine busy $(busy_since "$m0")): all $(awk -v a="$c0" -v b="$(cpu_s "$ALL_PID")" 'BEGIN {printf "%.1f", b - a}')"
 kill "$ALL_PID"; wait "$ALL_PID" 2>/dev/null || true
+fi
 
 # --- the topologies, each on topics of its own, the cores on the one database
 run=0
+part topologies || CLUSTER_TOPOLOGIES=" "
 for topo in ${CLUSTER_TOPOLOGIES:-1:1 1:2 1:3 2:1 2:2 2:3}; do
   cores=${topo%%:*}; transports=${topo##*:}; run=$((run + 1))
   prefix="bench$run."; node_pids=(); names=(); mqtt_ports=()
@@ -141,6 +148,7 @@ for topo in ${CLUSTER_TOPOLOGIES:-1:1 1:2 1:3 2:1 2:2 2:3}; do
 done
 
 # --- failover: 1 core, 2 transports; transport 1 killed with SIGKILL under its devices
+part failover || exit 0
 run=$((run + 1)); prefix="bench$run."
 start_node core "r$run-core1" $((BASE + 11)) 0 "$prefix"
 start_node transport "r$run-transport1" $((BASE + 21)) $((BASE + 31)) "$prefix"; T1=$NODE_PID
