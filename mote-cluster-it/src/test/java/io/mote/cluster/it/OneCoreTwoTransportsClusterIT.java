@@ -65,6 +65,22 @@ class OneCoreTwoTransportsClusterIT {
     }
 
     @Test
+    void transportNodeActuatorIsHealthOnlyOnTheDevicePort() {
+        // The device port is what a load balancer exposes: health for its checks, metrics for nobody.
+        assertThat(cluster.transport(1).api().get("/actuator/health").json().get("status").asString()).isEqualTo("UP");
+        for (String path : new String[] {"/actuator/prometheus", "/actuator", "/actuator;x=1/prometheus", "/actuator/metrics"}) {
+            Api.Res r = cluster.transport(1).api().get(path);
+            assertThat(r.status()).as(path).isEqualTo(403);
+            assertThat(r.json().get("errorCode").asInt()).isEqualTo(20);
+            assertThat(r.json().get("message").asString()).contains("management.server.port");
+            assertThat(r.text()).doesNotContain("jvm_");
+        }
+        // A core node keeps them for a SYS_ADMIN.
+        assertThat(cluster.api(1).get("/actuator/prometheus").status()).isEqualTo(401);
+        assertThat(cluster.api(1).sysadmin().get("/actuator/prometheus").status()).isEqualTo(200);
+    }
+
+    @Test
     void sharedAttributeSetOnTheCoreReachesAnHttpDeviceOnTheSecondTransport() throws Exception {
         Api tenant = cluster.api(1).newTenant();
         Devices.Device device = Devices.create(tenant, "attr-b");

@@ -14,21 +14,39 @@ import io.mote.common.error.ErrorCode;
 import io.mote.common.error.MoteException;
 import io.mote.common.json.Json;
 import io.mote.core.security.AuthService;
-import io.mote.core.security.SecurityUser;
 
 /**
  * The actuator on the application port: {@code /actuator/health} is public (load balancers, probes);
- * every other endpoint (metrics, Prometheus, the index) needs a SYS_ADMIN's token or API key. With
- * {@code management.server.port} set, the actuator runs on that port instead and this filter is not on it.
+ * every other endpoint (metrics, Prometheus, the index) is for whom {@code access} lets through: on a core
+ * node a SYS_ADMIN's token or API key ({@link #sysAdminOnly}); on a transport node, which has no accounts,
+ * nobody. With {@code management.server.port} set, the actuator runs on that port instead and this filter is
+ * not on it.
  */
 public class ActuatorGuard extends OncePerRequestFilter {
 
-    private final AuthService auth;
+    /** Why a request is refused, or null to let it through. */
+    public interface Access {
+        MoteException refusal(HttpServletRequest request);
+    }
+
+    private final Access access;
     private final String basePath;
 
-    public ActuatorGuard(AuthService auth, String basePath) {
-        this.auth = auth;
+    public ActuatorGuard(Access access, String basePath) {
+        this.access = access;
         this.basePath = basePath;
+    }
+
+    /** Lets a SYS_ADMIN through; anyone else gets 401 (no or bad credentials) or 403. */
+    public static Access sysAdminOnly(AuthService auth) {
+        return request -> {
+            try {
+                return AuthInterceptor.authenticate(auth, request).isSysAdmin() ? null
+                        : new MoteException(ErrorCode.PERMISSION_DENIED, "You don't have permission to perform this operation!");
+            } catch (MoteException e) {
+                return e;
+            }
+        };
     }
 
     @Override
@@ -41,17 +59,10 @@ public class ActuatorGuard extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        MoteException refusal;
-        try {
-            SecurityUser user = AuthInterceptor.authenticate(auth, request);
-            if (user.isSysAdmin()) {
-                chain.doFilter(request, response);
-                return;
-            }
-            refusal = new MoteException(ErrorCode.PERMISSION_DENIED,
-                    "You don't have permission to perform this operation!");
-        } catch (MoteException e) {
-            refusal = e;
+        MoteException refusal = access.refusal(request);
+        if (refusal == null) {
+            chain.doFilter(request, response);
+            return;
         }
         int status = refusal.errorCode().httpStatus();
         response.setStatus(status);

@@ -17,7 +17,7 @@ public class ActuatorGuardConfig {
     @Bean
     public FilterRegistrationBean<ActuatorGuard> actuatorGuard(AuthService auth,
             @Value("${management.endpoints.web.base-path:/actuator}") String basePath) {
-        FilterRegistrationBean<ActuatorGuard> b = new FilterRegistrationBean<>(new ActuatorGuard(auth, basePath));
+        FilterRegistrationBean<ActuatorGuard> b = new FilterRegistrationBean<>(new ActuatorGuard(ActuatorGuard.sysAdminOnly(auth), basePath));
         b.addUrlPatterns(basePath, basePath + "/*");
         b.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return b;
