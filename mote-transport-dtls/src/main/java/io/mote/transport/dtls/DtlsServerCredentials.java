@@ -81,7 +81,7 @@ public record DtlsServerCredentials(PrivateKey privateKey, List<X509Certificate>
             }
         }
         if (chain.isEmpty()) {
-            throw new IllegalArgumentException("DTLS: no certificate in " + certFile.getFileName());
+            throw new IllegalArgumentException("No certificate in " + certFile.getFileName());
         }
         return new DtlsServerCredentials(readPrivateKey(keyFile), List.copyOf(chain));
     }
@@ -98,7 +98,7 @@ public record DtlsServerCredentials(PrivateKey privateKey, List<X509Certificate>
                 }
             }
         }
-        throw new IllegalArgumentException("DTLS: no unencrypted private key in " + keyFile.getFileName());
+        throw new IllegalArgumentException("No unencrypted private key in " + keyFile.getFileName());
     }
 
     public static DtlsServerCredentials fromPkcs12(Path file, String password, String alias)

@@ -12,6 +12,8 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -20,8 +22,15 @@ import java.util.Base64;
 import java.util.Date;
 
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
+import io.mote.transport.dtls.DtlsServerCredentials;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -50,19 +59,28 @@ final class TlsContexts {
     }
 
     static SslContext server(MqttTransportProperties.Ssl ssl, Path dataDir) throws IOException, GeneralSecurityException {
-        SslContextBuilder builder;
+        KeyManagerFactory kmf;
         if (!ssl.keyStore().isBlank()) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             char[] storePw = ssl.keyStorePassword().toCharArray();
             try (InputStream in = Files.newInputStream(Path.of(ssl.keyStore()))) {
                 ks.load(in, storePw);
             }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, ssl.keyPassword().isEmpty() ? storePw : ssl.keyPassword().toCharArray());
-            builder = SslContextBuilder.forServer(kmf);
         } else if (!ssl.certFile().isBlank() && !ssl.keyFile().isBlank()) {
-            builder = SslContextBuilder.forServer(Path.of(ssl.certFile()).toFile(), Path.of(ssl.keyFile()).toFile(),
-                    ssl.keyPassword().isEmpty() ? null : ssl.keyPassword());
+            if (!ssl.keyPassword().isEmpty()) {
+                // An encrypted key: Netty's reader decrypts it (with BouncyCastle).
+                SslContextBuilder b = SslContextBuilder.forServer(Path.of(ssl.certFile()).toFile(),
+                        Path.of(ssl.keyFile()).toFile(), ssl.keyPassword());
+                if (ssl.trustCerts().isBlank()) {
+                    b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+                } else {
+                    b.trustManager(Path.of(ssl.trustCerts()).toFile());
+                }
+                return b.sslProvider(SslProvider.JDK).clientAuth(ClientAuth.OPTIONAL).build();
+            }
+            kmf = keyManagers(DtlsServerCredentials.fromPem(Path.of(ssl.certFile()), Path.of(ssl.keyFile())));
         } else {
             Path dir = dataDir.resolve("tls");
             Path cert = dir.resolve("mqtt-server.crt");
@@ -70,14 +88,42 @@ final class TlsContexts {
             if (!Files.exists(cert) || !Files.exists(key)) {
                 generateSelfSigned(dir, cert, key);
             }
-            builder = SslContextBuilder.forServer(cert.toFile(), key.toFile());
+            kmf = keyManagers(DtlsServerCredentials.fromPem(cert, key));
         }
-        if (ssl.trustCerts().isBlank()) {
-            builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
-        } else {
-            builder.trustManager(Path.of(ssl.trustCerts()).toFile());
+        // The JDK's context, wrapped: Netty's own server context and PEM reader would first set up the whole
+        // BouncyCastle provider, a second of a start on two cores.
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), trustManagers(ssl.trustCerts()), null);
+        return new JdkSslContext(context, false, null, IdentityCipherSuiteFilter.INSTANCE,
+                ApplicationProtocolConfig.DISABLED, ClientAuth.OPTIONAL, null, false);
+    }
+
+    private static KeyManagerFactory keyManagers(DtlsServerCredentials c) throws IOException, GeneralSecurityException {
+        char[] pw = new char[0];
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("mqtt-server", c.privateKey(), pw, c.chain().toArray(X509Certificate[]::new));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pw);
+        return kmf;
+    }
+
+    /** Any client certificate (the device is found by its hash), or those chaining to the PEM file's CAs. */
+    private static TrustManager[] trustManagers(String trustCerts) throws IOException, GeneralSecurityException {
+        if (trustCerts.isBlank()) {
+            return InsecureTrustManagerFactory.INSTANCE.getTrustManagers();
         }
-        return builder.sslProvider(SslProvider.JDK).clientAuth(ClientAuth.OPTIONAL).build();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        try (InputStream in = Files.newInputStream(Path.of(trustCerts))) {
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        return tmf.getTrustManagers();
     }
 
     /** A self-signed EC P-256 certificate for localhost, valid ten years, as PEM files. */
