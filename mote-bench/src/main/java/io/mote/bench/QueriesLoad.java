@@ -15,7 +15,10 @@ import java.util.concurrent.Future;
 
 import tools.jackson.databind.JsonNode;
 
+import org.postgresql.ds.PGSimpleDataSource;
+
 import io.mote.common.json.Json;
+import io.mote.dao.TsPartitions;
 
 /**
  * Read queries over generated data. {@code generate}: one device with {@code points} values of one key
@@ -65,6 +68,19 @@ final class QueriesLoad {
             }
             int key = keyId(c, SERIES_KEY);
             long step = (end - start) / points;
+            // ts_kv is partitioned by time: the server makes partitions for the days it writes, so the
+            // bench makes those of its past year first, of the server's length (mote.ts.partition-length).
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setUrl(args.string("jdbc-url", ""));
+            ds.setUser("postgres");
+            ds.setPassword(args.string("jdbc-password", ""));
+            TsPartitions partitions = new TsPartitions(ds, Long.parseLong(args.string("partition-length-ms", "" + DAY)));
+            List<long[]> days = new ArrayList<>();
+            for (long ts = start; ts < end; ts += partitions.lengthMs()) {
+                days.add(new long[] {0, ts});
+            }
+            days.add(new long[] {0, end - 1});
+            partitions.ensure(days);
             long t0 = System.nanoTime();
             // Mostly doubles with one long in ten, as a mixed-type key in ThingsBoard is stored.
             try (PreparedStatement ps = c.prepareStatement("""
