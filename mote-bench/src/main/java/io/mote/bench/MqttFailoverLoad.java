@@ -78,23 +78,9 @@ final class MqttFailoverLoad {
         for (Mqtt3AsyncClient c : survivors) {
             undisturbed.add(publish(c).thenApply(a -> System.nanoTime() - killed));
         }
-        int failed = 0;
-        for (CompletableFuture<Long> f : again) {
-            try {
-                served.recordValue(f.get(deadline + 10L, TimeUnit.SECONDS) / 1000);
-            } catch (Exception e) {
-                failed++;
-            }
-        }
+        int failed = record(again, served, deadline);
         Histogram stayed = new Histogram(3);
-        int stayedFailed = 0;
-        for (CompletableFuture<Long> f : undisturbed) {
-            try {
-                stayed.recordValue(f.get(deadline + 10L, TimeUnit.SECONDS) / 1000);
-            } catch (Exception e) {
-                stayedFailed++;
-            }
-        }
+        int stayedFailed = record(undisturbed, stayed, deadline);
         retry.shutdownNow();
         System.out.printf("served again through port %d after the kill, ms: p50 %.0f  p90 %.0f  p99 %.0f  max %.0f; "
                         + "not served within %d s: %d%n", failoverPort, served.getValueAtPercentile(50) / 1000.0,
@@ -107,6 +93,19 @@ final class MqttFailoverLoad {
         System.out.printf("the other node's own %d devices, PUBACK of a publish sent at the kill, ms: p50 %.0f  max %.0f; failed: %d%n",
                 others, stayed.getValueAtPercentile(50) / 1000.0, stayed.getMaxValue() / 1000.0, stayedFailed);
         System.exit(0);
+    }
+
+    /** Records each future's nanoseconds in µs; returns how many failed or did not end within the deadline. */
+    private static int record(List<CompletableFuture<Long>> futures, Histogram into, int deadline) {
+        int failed = 0;
+        for (CompletableFuture<Long> f : futures) {
+            try {
+                into.recordValue(f.get(deadline + 10L, TimeUnit.SECONDS) / 1000);
+            } catch (Exception e) {
+                failed++;
+            }
+        }
+        return failed;
     }
 
     private static Mqtt3AsyncClient client(String host, int port, int i) {

@@ -17,7 +17,12 @@ public class ActuatorGuardConfig {
     @Bean
     public FilterRegistrationBean<ActuatorGuard> actuatorGuard(AuthService auth,
             @Value("${management.endpoints.web.base-path:/actuator}") String basePath) {
-        FilterRegistrationBean<ActuatorGuard> b = new FilterRegistrationBean<>(new ActuatorGuard(ActuatorGuard.sysAdminOnly(auth), basePath));
+        return registration(ActuatorGuard.sysAdminOnly(auth), basePath);
+    }
+
+    /** The guard on every actuator path of the application port, before Spring MVC and the REST interceptors. */
+    static FilterRegistrationBean<ActuatorGuard> registration(ActuatorGuard.Access access, String basePath) {
+        FilterRegistrationBean<ActuatorGuard> b = new FilterRegistrationBean<>(new ActuatorGuard(access, basePath));
         b.addUrlPatterns(basePath, basePath + "/*");
         b.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return b;

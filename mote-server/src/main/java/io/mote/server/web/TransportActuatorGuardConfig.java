@@ -5,7 +5,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 import io.mote.common.error.ErrorCode;
 import io.mote.common.error.MoteException;
@@ -25,10 +24,6 @@ public class TransportActuatorGuardConfig {
     @Bean
     public FilterRegistrationBean<ActuatorGuard> transportActuatorGuard(
             @Value("${management.endpoints.web.base-path:/actuator}") String basePath) {
-        ActuatorGuard.Access nobody = request -> new MoteException(ErrorCode.PERMISSION_DENIED, REFUSAL);
-        FilterRegistrationBean<ActuatorGuard> b = new FilterRegistrationBean<>(new ActuatorGuard(nobody, basePath));
-        b.addUrlPatterns(basePath, basePath + "/*");
-        b.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return b;
+        return ActuatorGuardConfig.registration(request -> new MoteException(ErrorCode.PERMISSION_DENIED, REFUSAL), basePath);
     }
 }

@@ -23,7 +23,6 @@ import java.util.Date;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.mote.transport.dtls.DtlsServerCredentials;
@@ -59,6 +58,7 @@ final class TlsContexts {
     }
 
     static SslContext server(MqttTransportProperties.Ssl ssl, Path dataDir) throws IOException, GeneralSecurityException {
+        TrustManagerFactory tmf = trustManagers(ssl.trustCerts());
         KeyManagerFactory kmf;
         if (!ssl.keyStore().isBlank()) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -71,14 +71,8 @@ final class TlsContexts {
         } else if (!ssl.certFile().isBlank() && !ssl.keyFile().isBlank()) {
             if (!ssl.keyPassword().isEmpty()) {
                 // An encrypted key: Netty's reader decrypts it (with BouncyCastle).
-                SslContextBuilder b = SslContextBuilder.forServer(Path.of(ssl.certFile()).toFile(),
-                        Path.of(ssl.keyFile()).toFile(), ssl.keyPassword());
-                if (ssl.trustCerts().isBlank()) {
-                    b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-                } else {
-                    b.trustManager(Path.of(ssl.trustCerts()).toFile());
-                }
-                return b.sslProvider(SslProvider.JDK).clientAuth(ClientAuth.OPTIONAL).build();
+                return SslContextBuilder.forServer(Path.of(ssl.certFile()).toFile(), Path.of(ssl.keyFile()).toFile(),
+                        ssl.keyPassword()).trustManager(tmf).sslProvider(SslProvider.JDK).clientAuth(ClientAuth.OPTIONAL).build();
             }
             kmf = keyManagers(DtlsServerCredentials.fromPem(Path.of(ssl.certFile()), Path.of(ssl.keyFile())));
         } else {
@@ -93,7 +87,7 @@ final class TlsContexts {
         // The JDK's context, wrapped: Netty's own server context and PEM reader would first set up the whole
         // BouncyCastle provider, a second of a start on two cores.
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), trustManagers(ssl.trustCerts()), null);
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         return new JdkSslContext(context, false, null, IdentityCipherSuiteFilter.INSTANCE,
                 ApplicationProtocolConfig.DISABLED, ClientAuth.OPTIONAL, null, false);
     }
@@ -109,9 +103,9 @@ final class TlsContexts {
     }
 
     /** Any client certificate (the device is found by its hash), or those chaining to the PEM file's CAs. */
-    private static TrustManager[] trustManagers(String trustCerts) throws IOException, GeneralSecurityException {
+    private static TrustManagerFactory trustManagers(String trustCerts) throws IOException, GeneralSecurityException {
         if (trustCerts.isBlank()) {
-            return InsecureTrustManagerFactory.INSTANCE.getTrustManagers();
+            return InsecureTrustManagerFactory.INSTANCE;
         }
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
@@ -123,7 +117,7 @@ final class TlsContexts {
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
-        return tmf.getTrustManagers();
+        return tmf;
     }
 
     /** A self-signed EC P-256 certificate for localhost, valid ten years, as PEM files. */
