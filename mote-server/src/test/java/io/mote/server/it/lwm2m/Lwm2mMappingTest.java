@@ -126,9 +126,10 @@ class Lwm2mMappingTest extends Lwm2mTestBase {
         awaitTelemetry("batteryLevel", "75");
         rpc("Read", "{\"id\":\"/3/0/9\"}");
         String history = timeseries("transportLog") + "&startTs=0&endTs=" + (System.currentTimeMillis() + 60_000) + "&limit=100";
-        JsonNode log = await(history, t -> t.path("transportLog").toString().contains("RPC Read"));
+        // Each line is stored as it happens: the answer's line may land after the RPC has returned.
+        JsonNode log = await(history, t -> t.path("transportLog").toString().contains("Read /3/0/9 → CONTENT"));
         assertThat(log.toString()).contains("Registered: endpoint " + endpoint).contains("Observe /3/0/9")
-                .contains("Read /3/0/9 → CONTENT").contains("RPC Read");
+                .contains("RPC Read");
         client.close();
         client = null;
 
