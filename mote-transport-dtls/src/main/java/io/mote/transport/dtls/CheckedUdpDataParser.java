@@ -15,7 +15,7 @@ import org.eclipse.californium.elements.util.DatagramReader;
  * larger than its block size, for one) turned into format errors: the endpoint then answers a
  * confirmable request 4.00 Bad Request and logs nothing, where the unchecked exception was logged as an
  * ERROR with a stack trace per datagram and the request went unanswered. Shared by the CoAP device API
- * and the LwM2M (server and bootstrap) endpoints.
+ * and the LwM2M (server and bootstrap) endpoints. A Size1 the server can never take is 4.13.
  */
 public final class CheckedUdpDataParser extends UdpDataParser {
 
@@ -26,11 +26,22 @@ public final class CheckedUdpDataParser extends UdpDataParser {
 
     @Override
     protected Message parseMessage(DatagramReader reader, MessageHeader header, Message message) {
+        Message parsed;
         try {
-            return super.parseMessage(reader, header, message);
+            parsed = super.parseMessage(reader, header, message);
         } catch (IllegalStateException | IllegalArgumentException e) {
-            throw new CoAPMessageFormatException(e.getMessage(), header.getToken(), header.getMID(), header.getCode(),
-                    header.getType() == CoAP.Type.CON, ResponseCode.BAD_REQUEST);
+            throw formatError(header, e.getMessage(), ResponseCode.BAD_REQUEST);
         }
+        // Size1 is an unsigned 4-byte size; Californium keeps it in an int, so 2 GB and more read as a
+        // negative size that passes its "too large" check and fails allocating the upload's buffer.
+        if (parsed.getOptions().hasSize1() && parsed.getOptions().getSize1() < 0) {
+            throw formatError(header, "Size1 beyond 2 GB", ResponseCode.REQUEST_ENTITY_TOO_LARGE);
+        }
+        return parsed;
+    }
+
+    private static CoAPMessageFormatException formatError(MessageHeader header, String description, ResponseCode code) {
+        return new CoAPMessageFormatException(description, header.getToken(), header.getMID(), header.getCode(),
+                header.getType() == CoAP.Type.CON, code);
     }
 }

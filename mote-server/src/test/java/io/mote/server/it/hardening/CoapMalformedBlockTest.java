@@ -59,6 +59,44 @@ class CoapMalformedBlockTest {
         }
     }
 
+    /**
+     * A Block1 upload announcing its size in Size1 with more than the 4 bytes CoAP allows, or with a 4-byte
+     * size beyond 2 GB: Californium read it as a negative int and failed allocating the upload's buffer,
+     * with a WARN and two stack traces per datagram, unanswered (found by the fuzzer). More than 4 bytes
+     * (leading zeros aside) is a bad option (4.02); a size the server will never take is 4.13.
+     */
+    @Test
+    void aSize1BeyondWhatCoapOrTheServerTakesIsRefused() throws Exception {
+        Api.TestDevice d = server.api().newTenantWithDevice("coap-size1");
+        for (int port : new int[] {server.coapPort(), server.lwm2mPort()}) {
+            String path = port == server.coapPort() ? "api/v1/" + d.token() + "/telemetry" : "rd";
+            assertSize1Answer(port, path, new byte[] {0x7f, (byte) 0xff, 0, 0, 0, 0, 0, 1}, "4.02");
+            assertSize1Answer(port, path, new byte[] {(byte) 0xb9, 0x3c, 0x53, 0x61}, "4.13");
+            assertSize1Answer(port, path, new byte[] {0, 0, 0, 0, (byte) 0x80, 0, 0, 0}, "4.13");
+        }
+    }
+
+    private static void assertSize1Answer(int port, String path, byte[] size1, String expected) throws Exception {
+        try (LogWatch log = LogWatch.watch(); DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(20_000);
+            List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path(path));
+            o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, 50));
+            o.add(CoapCodec.Option.uint(CoapCodec.BLOCK1, 0x0a)); // block 0, more, 64 bytes
+            o.add(new CoapCodec.Option(CoapCodec.SIZE1, size1));
+            byte[] d1 = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, 9, new byte[] {9}, o,
+                    "x".repeat(64).getBytes(StandardCharsets.UTF_8));
+            s.send(new DatagramPacket(d1, d1.length, InetAddress.getLoopbackAddress(), port));
+            byte[] buf = new byte[2048];
+            DatagramPacket in = new DatagramPacket(buf, buf.length);
+            s.receive(in);
+            CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
+            assertThat(m).isNotNull();
+            assertThat(m.codeText()).as("Size1 of " + size1.length + " bytes on port " + port).isEqualTo(expected);
+            assertThat(log.lines("org.eclipse")).as("Californium log lines").isEmpty();
+            assertThat(log.stackTraces()).isEmpty();
+        }
+    }
+
     /** A Send (POST /dp) in SenML with no payload: Leshan's decoder failed and answered 5.00 (found by the fuzzer). */
     @Test
     void anEmptyLwm2mSendIs400() throws Exception {
