@@ -11,8 +11,10 @@ import org.eclipse.leshan.core.model.LwM2mModel;
 import org.eclipse.leshan.core.node.LwM2mNode;
 import org.eclipse.leshan.core.node.LwM2mObject;
 import org.eclipse.leshan.core.node.LwM2mObjectInstance;
+import org.eclipse.leshan.core.node.LwM2mNodeException;
 import org.eclipse.leshan.core.node.LwM2mResource;
 import org.eclipse.leshan.core.node.LwM2mPath;
+import org.eclipse.leshan.core.node.TimestampedLwM2mNode;
 import org.eclipse.leshan.core.node.TimestampedLwM2mNodes;
 import org.eclipse.leshan.core.node.codec.CodecException;
 import org.eclipse.leshan.core.node.codec.senml.LwM2mNodeSenMLDecoder;
@@ -26,11 +28,44 @@ import org.eclipse.leshan.senml.SenMLDecoder;
  * <li>timestamped records ({@code bt} / {@code t}) in a Read-Composite or the first answer of an
  * Observe-Composite: the newest value of each path is taken.</li>
  * </ul>
+ * And a value of the wrong type for its resource (a number for a String resource) is a codec error, as
+ * every other undecodable payload: Leshan's node exception escaped its Send resource as a 5.00 with an
+ * ERROR and a stack trace per datagram (found by the fuzzer); a Send answers 4.00 now.
  */
 final class LenientSenmlDecoder extends LwM2mNodeSenMLDecoder {
 
     LenientSenmlDecoder(SenMLDecoder decoder) {
         super(decoder, true); // permissive number conversion: values by what they are, not how they are written
+    }
+
+    @Override
+    public <T extends LwM2mNode> T decode(byte[] content, LwM2mPath path, LwM2mModel model, Class<T> nodeClass)
+            throws CodecException {
+        try {
+            return super.decode(content, path, model, nodeClass);
+        } catch (LwM2mNodeException e) {
+            throw new CodecException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<TimestampedLwM2mNode> decodeTimestampedData(byte[] content, LwM2mPath path, LwM2mModel model,
+                                                            Class<? extends LwM2mNode> nodeClass) throws CodecException {
+        try {
+            return super.decodeTimestampedData(content, path, model, nodeClass);
+        } catch (LwM2mNodeException e) {
+            throw new CodecException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public TimestampedLwM2mNodes decodeTimestampedNodes(byte[] content, List<LwM2mPath> paths, LwM2mModel model)
+            throws CodecException {
+        try {
+            return super.decodeTimestampedNodes(content, paths, model);
+        } catch (LwM2mNodeException e) {
+            throw new CodecException(e.getMessage(), e);
+        }
     }
 
     @Override
