@@ -174,24 +174,27 @@ final class QueriesLoad {
         try (Connection c = DriverManager.getConnection(args.string("jdbc-url", ""), "postgres",
                 args.string("jdbc-password", ""));
              PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) "
-                     + io.mote.dao.TimeseriesDao.aggregateSql(io.mote.dao.Aggregation.AVG, true))) {
+                     + io.mote.dao.TimeseriesDao.aggregateSql(io.mote.dao.Aggregation.AVG))) {
             int key;
             try (var rs = c.createStatement().executeQuery("SELECT key_id FROM key_dictionary WHERE key = '"
                     + SERIES_KEY + "'")) {
                 rs.next();
                 key = rs.getInt(1);
             }
+            // All the buckets in one scan: what one of the server's parallel scans does for its share.
             List<Long> los = new ArrayList<>();
             List<Long> his = new ArrayList<>();
+            List<Integer> buckets = new ArrayList<>();
             for (long lo = start; lo <= end; lo += 3_600_000L) {
                 los.add(lo);
                 his.add(Math.min(lo + 3_600_000L, end + 1));
+                buckets.add(buckets.size());
             }
             ps.setArray(1, c.createArrayOf("int8", los.toArray()));
             ps.setArray(2, c.createArrayOf("int8", his.toArray()));
-            ps.setObject(3, series);
-            ps.setInt(4, key);
-            ps.setInt(5, 10_000);
+            ps.setArray(3, c.createArrayOf("int4", buckets.toArray()));
+            ps.setObject(4, series);
+            ps.setInt(5, key);
             System.out.println("EXPLAIN (ANALYZE, BUFFERS) of the 1 h AVG aggregation:");
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {

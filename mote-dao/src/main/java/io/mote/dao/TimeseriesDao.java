@@ -20,10 +20,25 @@ public class TimeseriesDao {
 
     private final JdbcTemplate jdbc;
     private final KeyDictionary dictionary;
+    private final TsAggregator aggregator;
 
     public TimeseriesDao(JdbcTemplate jdbc, KeyDictionary dictionary) {
+        this(jdbc, dictionary, 1, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@code aggregateParallelism}: connections one aggregation over at least {@code parallelMinRangeMs}
+     * may scan on at once.
+     */
+    public TimeseriesDao(JdbcTemplate jdbc, KeyDictionary dictionary, int aggregateParallelism, long parallelMinRangeMs) {
         this.jdbc = jdbc;
         this.dictionary = dictionary;
+        this.aggregator = new TsAggregator(jdbc, aggregateParallelism, parallelMinRangeMs);
+    }
+
+    /** The SQL one aggregation scan runs (for the queries bench's EXPLAIN): see {@link TsAggregator#sql}. */
+    public static String aggregateSql(Aggregation agg) {
+        return TsAggregator.sql(agg);
     }
 
     /** Latest values of the given keys, or of every key when {@code keys} is null. */
@@ -85,6 +100,7 @@ public class TimeseriesDao {
      * Aggregates one key over consecutive intervals starting at {@code startTs}. Each result carries
      * the middle of its interval as its timestamp, as ThingsBoard does. An interval without any long or
      * double has no MIN, MAX, SUM or AVG and is left out (before the limit); COUNT counts every value.
+     * See {@link TsAggregator}.
      */
     public List<TsKvEntry> aggregate(UUID entityId, String key, long startTs, long endTs, long interval,
                                      Aggregation agg, int limit, boolean ascending) {
@@ -105,58 +121,7 @@ public class TimeseriesDao {
         if (los.isEmpty()) {
             return List.of();
         }
-        return jdbc.query(con -> {
-            PreparedStatement ps = con.prepareStatement(aggregateSql(agg, ascending));
-            ps.setArray(1, con.createArrayOf("int8", los.toArray()));
-            ps.setArray(2, con.createArrayOf("int8", his.toArray()));
-            ps.setObject(3, entityId);
-            ps.setInt(4, id.get());
-            ps.setInt(5, limit);
-            return ps;
-        }, (rs, i) -> {
-            long lo = rs.getLong("lo");
-            long ts = lo + (rs.getLong("hi") - lo) / 2;
-            if (agg == Aggregation.COUNT) {
-                return new TsKvEntry(ts, KvEntry.ofLong(key, rs.getLong("cnt")));
-            }
-            long lcnt = rs.getLong("lcnt");
-            long dcnt = rs.getLong("dcnt");
-            long lv = rs.getLong("lv");
-            double dv = rs.getDouble("dv");
-            // Longs alone stay a long (SUM exact); with any double the answer is a double, as ThingsBoard's.
-            KvEntry kv = switch (agg) {
-                case MIN -> dcnt == 0 ? KvEntry.ofLong(key, lv) : KvEntry.ofDouble(key, lcnt == 0 ? dv : Math.min(dv, lv));
-                case MAX -> dcnt == 0 ? KvEntry.ofLong(key, lv) : KvEntry.ofDouble(key, lcnt == 0 ? dv : Math.max(dv, lv));
-                case SUM -> dcnt == 0 ? KvEntry.ofLong(key, lv) : KvEntry.ofDouble(key, dv + lv);
-                case AVG -> KvEntry.ofDouble(key, (dv + lv) / (lcnt + dcnt));
-                default -> throw new IllegalStateException(agg.name());
-            };
-            return new TsKvEntry(ts, kv);
-        });
-    }
-
-    /**
-     * The SQL of {@link #aggregate}: one index range scan per bucket (the primary key covers the numeric
-     * columns, so an index-only scan once the table is vacuumed), each computing only the aggregates the
-     * function needs. Grouping by a computed bucket number instead made PostgreSQL expect one group per
-     * row and sort all points (on disk at 10 million) before aggregating. Parameters: the buckets' lower
-     * and upper bounds (int8 arrays), entity id, key id, limit.
-     */
-    public static String aggregateSql(Aggregation agg, boolean ascending) {
-        String values = switch (agg) {
-            case COUNT -> "count(*) AS cnt";
-            case MIN, MAX -> "count(long_v) AS lcnt, count(dbl_v) AS dcnt, %1$s(long_v) AS lv, %1$s(dbl_v) AS dv"
-                    .formatted(agg.name().toLowerCase(java.util.Locale.ROOT));
-            case SUM, AVG -> "count(long_v) AS lcnt, count(dbl_v) AS dcnt, sum(long_v) AS lv, sum(dbl_v) AS dv";
-            default -> throw new IllegalArgumentException(agg.name());
-        };
-        return """
-                SELECT b.lo, b.hi, a.* FROM unnest(?::int8[], ?::int8[]) WITH ORDINALITY AS b(lo, hi, n)
-                CROSS JOIN LATERAL (SELECT %s FROM ts_kv
-                                    WHERE entity_id = ? AND key = ? AND ts >= b.lo AND ts < b.hi) a
-                WHERE %s > 0 ORDER BY b.n %s LIMIT ?
-                """.formatted(values, agg == Aggregation.COUNT ? "a.cnt" : "a.lcnt + a.dcnt",
-                ascending ? "ASC" : "DESC");
+        return aggregator.aggregate(entityId, id.get(), key, los, his, agg, limit, ascending);
     }
 
     /**

@@ -129,9 +129,16 @@ public class DatabaseConfig {
         return new OtaPackageDao(jdbc);
     }
 
+    /**
+     * An aggregation over at least {@code mote.ts.aggregate-parallel-min-range} scans its buckets on up to
+     * {@code mote.ts.aggregate-parallelism} connections at once (default: the machine's cores, at most 4).
+     */
     @Bean
-    public TimeseriesDao timeseriesDao(JdbcTemplate jdbc, KeyDictionary dictionary) {
-        return new TimeseriesDao(jdbc, dictionary);
+    public TimeseriesDao timeseriesDao(JdbcTemplate jdbc, KeyDictionary dictionary,
+                                       @Value("${mote.ts.aggregate-parallelism:0}") int parallelism,
+                                       @Value("${mote.ts.aggregate-parallel-min-range:1d}") java.time.Duration minRange) {
+        int n = parallelism > 0 ? parallelism : Math.min(4, Runtime.getRuntime().availableProcessors());
+        return new TimeseriesDao(jdbc, dictionary, n, minRange.toMillis());
     }
 
     @Bean

@@ -60,6 +60,8 @@ public final class TestServer implements AutoCloseable {
                 "--mote.transport.mqtt.ssl-port=0",
                 "--mote.transport.lwm2m.port=0",
                 "--mote.state.flush-interval=500",
+                // every aggregation takes the parallel path, so the query tests check its combined answers
+                "--mote.ts.aggregate-parallel-min-range=0ms",
                 "--mote.http.header-deadline-ms=3000",
                 "--mote.transport.lwm2m.awake-time=2000",
                 "--mote.transport.lwm2m.secure-port=0",
