@@ -20,18 +20,20 @@ import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 
 /**
- * Holds what the protocol libraries log (Californium and Scandium, Leshan, Netty, SNMP4J) to the rule Mote's
- * own code keeps for what a peer can cause ({@code RateLimitedLog}): one line per event, a throwable written
- * as its {@code toString()} instead of a stack trace, at most {@code burst} lines per logger and interval,
- * and the lines dropped counted on the next one written. The libraries log a peer's odd datagram or packet
- * themselves, out of Mote's reach: Californium's "error receiving request" came with a stack trace per
- * datagram under the fuzzer. Setting a library's logger to DEBUG gives its stack traces back.
+ * Holds what the protocol libraries log (Californium and Scandium, Leshan, Netty, SNMP4J, Tomcat and Spring's
+ * web layer) to the rule Mote's own code keeps for what a peer can cause ({@code RateLimitedLog}): one line
+ * per event, a throwable written as its {@code toString()} instead of a stack trace, at most {@code burst}
+ * lines per logger and interval, and the lines dropped counted on the next one written. The libraries log a
+ * peer's odd datagram or request themselves, out of Mote's reach: Californium's "error receiving request"
+ * came with a stack trace per datagram under the fuzzer, Spring's welcome page a WARN per request with an
+ * unparsable Accept header. Setting a library's logger to DEBUG gives its stack traces back.
  */
 public final class LibraryLogGuard extends TurboFilter {
 
     private static final Marker REWRITTEN = MarkerFactory.getMarker("mote-library-log-guard");
     private static final List<String> LIBRARIES = List.of("org.eclipse.californium.", "org.eclipse.leshan.",
-            "io.netty.", "org.snmp4j.");
+            "io.netty.", "org.snmp4j.", "org.apache.coyote.", "org.apache.tomcat.", "org.springframework.web.",
+            "org.springframework.boot.web");
 
     private final int burst;
     private final long intervalNanos;

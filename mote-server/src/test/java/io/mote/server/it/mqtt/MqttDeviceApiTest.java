@@ -25,6 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 import io.mote.common.json.Json;
 import io.mote.core.session.DeviceSessionRegistry;
 import io.mote.server.it.Api;
+import io.mote.server.it.LogWatch;
 import io.mote.server.it.TestServer;
 
 /** The MQTT device topics with real MQTT 3.1.1 and 5 clients. */
@@ -187,6 +188,16 @@ class MqttDeviceApiTest {
         publish(c5, "v1/devices/me/rpc/request/9", "{\"method\":\"nobodyHandlesThis\",\"params\":{}}");
         m = next(in);
         assertThat(text(m)).contains("error");
+        // A request the device got wrong is answered, not logged (the fuzzer's devices made a WARN each).
+        try (LogWatch log = LogWatch.watch()) {
+            for (int id = 10; id < 15; id++) {
+                publish(c5, "v1/devices/me/rpc/request/" + id, "{\"method\":\" \",\"params\":{}}");
+                m = next(in);
+                assertThat(m.getTopic().toString()).isEqualTo("v1/devices/me/rpc/response/" + id);
+                assertThat(json(m).path("error").asString()).isEqualTo("RPC request must be {\"method\",\"params\"}");
+            }
+            assertThat(log.lines("io.mote.transport.mqtt")).isEmpty();
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.mote.common.error.MoteException;
 import io.mote.common.json.Json;
+import io.mote.common.log.RateLimitedLog;
 import io.mote.transport.api.DeviceInfo;
 import io.mote.transport.api.RpcRequest;
 import io.mote.transport.mqtt.MqttConnection;
@@ -27,6 +28,7 @@ import io.mote.transport.mqtt.payload.PayloadAdaptor;
 public final class DeviceRpc {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceRpc.class);
+    private static final RateLimitedLog failures = new RateLimitedLog(log);
 
     private DeviceRpc() {
     }
@@ -85,8 +87,13 @@ public final class DeviceRpc {
                 c.publish(responseTopic, ApiProtos.clientRpcResponse(id, answer,
                         err == null ? null : MqttUtil.unwrap(err).getMessage()), qos);
             } else if (err != null) {
-                log.warn("MQTT client {}: client-side RPC failed", c.clientId(), MqttUtil.unwrap(err));
-                ObjectNode e = Json.object().put("error", MqttUtil.unwrap(err).getMessage());
+                Throwable cause = MqttUtil.unwrap(err);
+                // A request the device got wrong is its answer's business, not the log's; others are one
+                // rate-limited line (a device sends as many as it likes).
+                if (!(cause instanceof MoteException m) || m.errorCode().httpStatus() >= 500) {
+                    failures.warn("MQTT client {}: client-side RPC failed: {}", c.clientId(), cause);
+                }
+                ObjectNode e = Json.object().put("error", cause.getMessage());
                 c.publish(responseTopic, e, qos);
             } else {
                 c.publish(responseTopic, answer.getBytes(StandardCharsets.UTF_8), qos);
