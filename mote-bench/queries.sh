@@ -5,7 +5,8 @@
 # and prints PostgreSQL's plan of the aggregation.
 # Build first: ./mvnw -B -q -o -pl mote-server,mote-bench -am package -DskipTests
 # MOTE_BENCH_COMPARE_JAR: another build of the server (a before/after comparison) measured on the same data
-# right after, then this build once more, so both see the same machine.
+# right after, then this build once more, so both see the same machine. MOTE_BENCH_COMPARE_OPTS: the same,
+# with this build under other JVM options (a setting: -Dmote.ts.aggregate-parallelism=1).
 # Usage: MOTE_BENCH_PORT=18670 MOTE_BENCH_DB_PORT=18671 mote-bench/queries.sh [--points 10000000 --devices 10000 --runs 20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +34,8 @@ if [ -n "${MOTE_BENCH_COMPARE_JAR:-}" ]; then
   THIS_JAR=${MOTE_BENCH_SERVER_JAR:-}
   MOTE_BENCH_SERVER_JAR=$MOTE_BENCH_COMPARE_JAR measure "$@" --explain false --per-device true
   MOTE_BENCH_SERVER_JAR=$THIS_JAR measure "$@"
+elif [ -n "${MOTE_BENCH_COMPARE_OPTS:-}" ]; then
+  THIS_OPTS=${MOTE_BENCH_SERVER_OPTS:-}
+  MOTE_BENCH_SERVER_OPTS=$MOTE_BENCH_COMPARE_OPTS measure "$@" --explain false
+  MOTE_BENCH_SERVER_OPTS=$THIS_OPTS measure "$@" --explain false
 fi
