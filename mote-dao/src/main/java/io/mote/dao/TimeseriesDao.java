@@ -36,6 +36,11 @@ public class TimeseriesDao {
         this.aggregator = new TsAggregator(jdbc, aggregateParallelism, parallelMinRangeMs);
     }
 
+    /** Stops the aggregation's scan threads; Spring calls it as the server stops. */
+    public void close() {
+        aggregator.close();
+    }
+
     /** The SQL one aggregation scan runs (for the queries bench's EXPLAIN): see {@link TsAggregator#sql}. */
     public static String aggregateSql(Aggregation agg) {
         return TsAggregator.sql(agg);

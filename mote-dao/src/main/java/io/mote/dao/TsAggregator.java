@@ -49,6 +49,13 @@ final class TsAggregator {
         });
     }
 
+    /** Stops the scan threads (the server's shutdown). */
+    void close() {
+        if (scans != null) {
+            scans.shutdown();
+        }
+    }
+
     /** A bucket [lo, hi) or a part of one; {@code bucket} is its bucket's index. */
     private record Piece(int bucket, long lo, long hi) {
     }

@@ -45,13 +45,8 @@ class CoapMalformedBlockTest {
                 o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, contentFormat));
                 o.add(CoapCodec.Option.uint(CoapCodec.BLOCK1, 0x08)); // block 0, more, 16 bytes
                 byte[] payload = ("{\"v\":\"" + "x".repeat(100) + "\"}").getBytes(StandardCharsets.UTF_8);
-                byte[] d1 = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, mid, new byte[] {(byte) mid}, o, payload);
-                s.send(new DatagramPacket(d1, d1.length, InetAddress.getLoopbackAddress(), port));
-                byte[] buf = new byte[2048];
-                DatagramPacket in = new DatagramPacket(buf, buf.length);
-                s.receive(in);
-                CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
-                assertThat(m).isNotNull();
+                CoapCodec.Message m = exchange(s, port,
+                        CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, mid, new byte[] {(byte) mid}, o, payload));
                 assertThat(m.mid()).isEqualTo(mid);
                 assertThat(m.codeText()).as("answer on port " + port).isEqualTo("4.00");
             }
@@ -83,18 +78,23 @@ class CoapMalformedBlockTest {
             o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, 50));
             o.add(CoapCodec.Option.uint(CoapCodec.BLOCK1, 0x0a)); // block 0, more, 64 bytes
             o.add(new CoapCodec.Option(CoapCodec.SIZE1, size1));
-            byte[] d1 = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, 9, new byte[] {9}, o,
-                    "x".repeat(64).getBytes(StandardCharsets.UTF_8));
-            s.send(new DatagramPacket(d1, d1.length, InetAddress.getLoopbackAddress(), port));
-            byte[] buf = new byte[2048];
-            DatagramPacket in = new DatagramPacket(buf, buf.length);
-            s.receive(in);
-            CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
-            assertThat(m).isNotNull();
+            CoapCodec.Message m = exchange(s, port, CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, 9, new byte[] {9}, o,
+                    "x".repeat(64).getBytes(StandardCharsets.UTF_8)));
             assertThat(m.codeText()).as("Size1 of " + size1.length + " bytes on port " + port).isEqualTo(expected);
             assertThat(log.lines("org.eclipse")).as("Californium log lines").isEmpty();
             assertThat(log.stackTraces()).isEmpty();
         }
+    }
+
+    /** Sends {@code datagram} to {@code port} and decodes the answer. */
+    private static CoapCodec.Message exchange(DatagramSocket s, int port, byte[] datagram) throws Exception {
+        s.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(), port));
+        byte[] buf = new byte[2048];
+        DatagramPacket in = new DatagramPacket(buf, buf.length);
+        s.receive(in);
+        CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
+        assertThat(m).isNotNull();
+        return m;
     }
 
     /** A Send (POST /dp) in SenML with no payload: Leshan's decoder failed and answered 5.00 (found by the fuzzer). */
@@ -105,13 +105,8 @@ class CoapMalformedBlockTest {
             for (int format : new int[] {110, 112}) {
                 List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path("dp"));
                 o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, format));
-                byte[] d = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, format, new byte[] {0x3d}, o, new byte[0]);
-                s.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), server.lwm2mPort()));
-                byte[] buf = new byte[2048];
-                DatagramPacket in = new DatagramPacket(buf, buf.length);
-                s.receive(in);
-                CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
-                assertThat(m).isNotNull();
+                CoapCodec.Message m = exchange(s, server.lwm2mPort(),
+                        CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, format, new byte[] {0x3d}, o, new byte[0]));
                 assertThat(m.codeText()).as("empty Send in format " + format).isEqualTo("4.00");
             }
             assertThat(log.stackTraces()).isEmpty();
@@ -129,14 +124,8 @@ class CoapMalformedBlockTest {
             s.setSoTimeout(20_000);
             List<CoapCodec.Option> o = new ArrayList<>(CoapCodec.path("api/v1/a\u0000b/telemetry"));
             o.add(CoapCodec.Option.uint(CoapCodec.CONTENT_FORMAT, 50));
-            byte[] d1 = CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, 7, new byte[] {7}, o,
-                    "{\"v\":1}".getBytes(StandardCharsets.UTF_8));
-            s.send(new DatagramPacket(d1, d1.length, InetAddress.getLoopbackAddress(), server.coapPort()));
-            byte[] buf = new byte[2048];
-            DatagramPacket in = new DatagramPacket(buf, buf.length);
-            s.receive(in);
-            CoapCodec.Message m = CoapCodec.decode(buf, in.getLength());
-            assertThat(m).isNotNull();
+            CoapCodec.Message m = exchange(s, server.coapPort(), CoapCodec.encode(CoapCodec.CON, CoapCodec.POST, 7,
+                    new byte[] {7}, o, "{\"v\":1}".getBytes(StandardCharsets.UTF_8)));
             assertThat(m.codeText()).startsWith("4.");
             Api.Res r = server.api().post("/api/v1/" + d.token() + "/telemetry", "{\"a\\u0000b\":1}");
             assertThat(r.status()).isEqualTo(400);
