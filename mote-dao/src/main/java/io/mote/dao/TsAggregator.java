@@ -23,8 +23,8 @@ import io.mote.common.kv.TsKvEntry;
  * of {@code ts_kv}'s primary key, which covers the numeric columns (an index-only scan once vacuumed);
  * over a long range the buckets, or pieces of a single bucket, are split into contiguous groups scanned on
  * {@code parallelism} connections at once and their partial counts, sums, minima and maxima combined here.
- * One core adds about 7 million values a second: a year of one point every 3 s took 1.4-1.8 s on one
- * connection (docs/benchmarks.md, "Queries").
+ * PostgreSQL adds 4-7 million values a second per connection whatever the plan: a year of one point every
+ * 3 s took 1.4-1.8 s on one connection, 0.5-1.1 s on two (docs/benchmarks.md, "Queries").
  */
 final class TsAggregator {
 
