@@ -195,12 +195,9 @@ class CoapLwm2mDrainTest {
                         nextTs));
             }
 
-            String dev = "/3_" + TestClient.deviceVersion() + "/0/";
-            String profileId = Api.id(tenant.post("/api/deviceProfile", Profiles.profile("drain-" + UUID.randomUUID(),
-                    Profiles.transport(Map.of(dev + "9", "batteryLevel"), new String[0], new String[] {dev + "9"},
-                            new String[0], "SINGLE"))).ok());
-            String endpointName = "drain-ep-" + UUID.randomUUID();
-            String lwm2mId = Api.id(Profiles.device(tenant, "drain-" + endpointName, profileId, endpointName));
+            Profiles.Lwm2mDevice device = Profiles.batteryLevelDevice(tenant, "drain", false);
+            String endpointName = device.endpoint();
+            String lwm2mId = device.id();
             lwm2m = new SendingClient(lwm2mPort, endpointName);
             // Sends are acknowledged once the registration is known; wait until one is stored.
             CoapClient dp = lwm2m.client(lwm2m.base + "/dp");

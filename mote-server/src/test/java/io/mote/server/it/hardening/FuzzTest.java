@@ -141,12 +141,9 @@ class FuzzTest {
     @Test
     void lwm2mRegistration() throws Exception {
         Api tenant = anon.newTenant();
-        String dev = "/3_" + TestClient.deviceVersion() + "/0/";
-        String profileId = Api.id(tenant.post("/api/deviceProfile", Profiles.profile("fuzz-" + UUID.randomUUID(),
-                Profiles.transport(Map.of(dev + "9", "batteryLevel"), new String[0], new String[] {dev + "9"},
-                        new String[] {dev + "9"}, "SINGLE"))).ok());
-        String endpoint = "fuzz-ep-" + UUID.randomUUID();
-        String deviceId = Api.id(Profiles.device(tenant, "fuzz-" + endpoint, profileId, endpoint));
+        Profiles.Lwm2mDevice device = Profiles.batteryLevelDevice(tenant, "fuzz", true);
+        String endpoint = device.endpoint();
+        String deviceId = device.id();
         FuzzReport r;
         try (LogWatch log = LogWatch.watch()) {
             r = new Lwm2mFuzzer(local(server.lwm2mPort()), endpoint).run(SEED, 2000, PARALLEL);

@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -21,7 +19,6 @@ import io.mote.server.it.Api;
 import io.mote.server.it.LogWatch;
 import io.mote.server.it.TestServer;
 import io.mote.server.it.lwm2m.Profiles;
-import io.mote.server.it.lwm2m.TestClient;
 
 /**
  * A registered client's Send (POST /dp) whose values do not fit their resources' types: a number for the
@@ -36,12 +33,9 @@ class Lwm2mMalformedSendTest {
     @Test
     void aValueOfTheWrongTypeIs400AndTheNextSendIsStored() throws Exception {
         Api tenant = server.api().newTenant();
-        String dev = "/3_" + TestClient.deviceVersion() + "/0/";
-        String profileId = Api.id(tenant.post("/api/deviceProfile", Profiles.profile("send-" + UUID.randomUUID(),
-                Profiles.transport(Map.of(dev + "9", "batteryLevel"), new String[0], new String[] {dev + "9"},
-                        new String[0], "SINGLE"))).ok());
-        String endpoint = "send-ep-" + UUID.randomUUID();
-        String deviceId = Api.id(Profiles.device(tenant, "send-" + endpoint, profileId, endpoint));
+        Profiles.Lwm2mDevice device = Profiles.batteryLevelDevice(tenant, "send", false);
+        String endpoint = device.endpoint();
+        String deviceId = device.id();
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(2_000);
             int mid = 1;

@@ -18,7 +18,6 @@ import io.mote.server.it.Api;
 import io.mote.server.it.LogWatch;
 import io.mote.server.it.TestServer;
 import io.mote.server.it.lwm2m.Profiles;
-import io.mote.server.it.lwm2m.TestClient;
 
 /**
  * Registrations from peers nobody knows, written byte by byte over UDP: malformed ones are answered 4.00,
@@ -127,12 +126,7 @@ class Lwm2mRegisterInputTest {
     @Test
     void sendsInFormatsWithoutTimestampsAre4xxWithoutStackTraces() throws Exception {
         Api tenant = server.api().newTenant();
-        String dev = "/3_" + TestClient.deviceVersion() + "/0/";
-        String profileId = Api.id(tenant.post("/api/deviceProfile", Profiles.profile("send-guard-" + UUID.randomUUID(),
-                Profiles.transport(java.util.Map.of(dev + "9", "batteryLevel"), new String[0], new String[] {dev + "9"},
-                        new String[0], "SINGLE"))).ok());
-        String endpoint = "send-guard-" + UUID.randomUUID();
-        Profiles.device(tenant, "send-guard-" + endpoint, profileId, endpoint);
+        String endpoint = Profiles.batteryLevelDevice(tenant, "send-guard", false).endpoint();
         try (LogWatch log = LogWatch.watch(); DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(20_000);
             int port = server.lwm2mPort();

@@ -1,6 +1,7 @@
 package io.mote.server.it.lwm2m;
 
 import java.util.Map;
+import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -66,5 +67,22 @@ public final class Profiles {
         body.set("device", device);
         body.set("credentials", creds);
         return tenant.post("/api/device-with-credentials", body).ok();
+    }
+
+    /** A NO_SEC LwM2M device and its endpoint name. */
+    public record Lwm2mDevice(String id, String endpoint) {
+    }
+
+    /**
+     * A device of a new SINGLE-strategy profile mapping the Device object's Battery Level (/3/0/9) to the
+     * telemetry key batteryLevel, observed or not; profile, endpoint and device are named after {@code prefix}.
+     */
+    public static Lwm2mDevice batteryLevelDevice(Api tenant, String prefix, boolean observed) {
+        String battery = "/3_" + TestClient.deviceVersion() + "/0/9";
+        String profileId = Api.id(tenant.post("/api/deviceProfile", profile(prefix + "-" + UUID.randomUUID(),
+                transport(Map.of(battery, "batteryLevel"), new String[0], new String[] {battery},
+                        observed ? new String[] {battery} : new String[0], "SINGLE"))).ok());
+        String endpoint = prefix + "-ep-" + UUID.randomUUID();
+        return new Lwm2mDevice(Api.id(device(tenant, prefix + "-" + endpoint, profileId, endpoint)), endpoint);
     }
 }
