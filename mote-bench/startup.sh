@@ -6,7 +6,9 @@
 # PostgreSQL's proportional set (all its processes) separately.
 # Build first: ./mvnw -B -q -o -pl mote-server,mote-bench -am package -DskipTests
 # Usage: mote-bench/startup.sh [--runs 5] [--idle 30] [-- server args...]
-# MOTE_BENCH_PORT: REST port; MOTE_BENCH_SERVER_OPTS: JVM options; MOTE_BENCH_SERVER_JAR: another build.
+# Starts the README's start command's jar (the extracted layout, mote-server/target/mote/).
+# MOTE_BENCH_PORT: REST port; MOTE_BENCH_SERVER_OPTS: JVM options; MOTE_BENCH_SERVER_JAR: another jar (the
+# self-contained mote-server/target/mote-server.jar, another build).
 # Every other listener takes a free port, so the script runs beside other benches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +40,7 @@ start_and_login() {
   local dir=$1 start code
   start=$(date +%s%N)
   # shellcheck disable=SC2086
-  java ${MOTE_BENCH_SERVER_OPTS:-} -jar "${MOTE_BENCH_SERVER_JAR:-mote-server/target/mote-server.jar}" \
+  java ${MOTE_BENCH_SERVER_OPTS:-} -jar "${MOTE_BENCH_SERVER_JAR:-mote-server/target/mote/mote-server.jar}" \
     --server.port="$PORT" --mote.data-dir="$dir" --mote.tenant.password="$PASSWORD" \
     --mote.sysadmin.password=bench-sys-pw --logging.level.root=WARN "${OTHER_PORTS[@]}" "${EXTRA[@]}" \
     >>"$LOG" 2>&1 &

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Builds a class-data-sharing archive for a faster start: extracts mote-server.jar into target/cds (the
-# application jar beside its libraries, the layout the JVM can share classes from), then starts the server
-# once on a throw-away data directory until its context is refreshed, recording the classes it loaded.
-# Run after the build; start the server from the extracted jar with the archive:
-#   java -XX:SharedArchiveFile=mote-server/target/cds/mote.jsa -jar mote-server/target/cds/mote-server.jar
+# Builds a class-data-sharing archive for a faster start: starts the server once from the extracted layout
+# the build writes (target/mote: the application jar beside its libraries, the layout the JVM can share
+# classes from) on a throw-away data directory until its context is refreshed, recording the classes it
+# loaded. Run after the build; start the server with the archive:
+#   java -XX:SharedArchiveFile=mote-server/target/mote/mote.jsa -jar mote-server/target/mote/mote-server.jar
 # The archive belongs to this build and this JDK: build it again after either changes (a mismatched
 # archive is ignored by the JVM, with a warning, and the server starts without it).
 set -euo pipefail
 cd "$(dirname "$0")"
-out=target/cds
-rm -rf "$out"
-java -Djarmode=tools -jar target/mote-server.jar extract --destination "$out"
+out=target/mote
+[ -f "$out/mote-server.jar" ] || { echo "build first: $out/mote-server.jar is missing" >&2; exit 1; }
+rm -f "$out/mote.jsa"
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 # spring.context.exit=onRefresh: the training run stops once every bean is created, before listeners open.

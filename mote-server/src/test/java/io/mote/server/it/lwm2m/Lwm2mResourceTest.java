@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import io.mote.common.json.Json;
+import io.mote.core.resource.ResourceService;
 import io.mote.server.it.Api;
 import io.mote.server.it.TestServer;
 
@@ -16,6 +20,8 @@ import io.mote.server.it.TestServer;
 class Lwm2mResourceTest {
 
     private static final String SYSTEM_TENANT = "13814000-1dd2-11b2-8080-808080808080";
+    /** The objects whose models Mote ships (OMA 0–7, 9, 19, 21). */
+    private static final Pattern SHIPPED = Pattern.compile("([0-7]|9|19|21)_.*");
 
     private final Api anon = TestServer.shared().api();
 
@@ -141,5 +147,27 @@ class Lwm2mResourceTest {
         assertThat(keys(anon.newTenant().get("/api/resource/lwm2m?objectIds=30100_1.0").ok())).containsExactly("30100_1.0");
         sys.delete("/api/resource/" + Api.id(saved)).ok();
         assertThat(a.get("/api/resource/lwm2m?objectIds=30100_1.0").ok()).isEmpty();
+    }
+
+    @Test
+    void aRestartsPreloadStoresNothingTwice() {
+        Api a = anon.newTenant();
+        Map<String, String> before = shippedSystemModels(a);
+        assertThat(before).containsKeys("0_1.2", "3_1.0", "9_1.0", "19_1.0");
+        // What every restart runs on a database that has them: nothing is added, nothing replaced.
+        TestServer.shared().bean(ResourceService.class).preloadSystemModels();
+        assertThat(shippedSystemModels(a)).isEqualTo(before);
+    }
+
+    /** The system models with the keys Mote ships, key to id. */
+    private static Map<String, String> shippedSystemModels(Api a) {
+        Map<String, String> ids = new TreeMap<>();
+        for (JsonNode i : a.get("/api/resource?pageSize=500&page=0").ok().get("data")) {
+            String key = i.get("resourceKey").asString();
+            if (i.get("tenantId").get("id").asString().equals(SYSTEM_TENANT) && SHIPPED.matcher(key).matches()) {
+                assertThat(ids.put(key, Api.id(i))).as("stored once: " + key).isNull();
+            }
+        }
+        return ids;
     }
 }
