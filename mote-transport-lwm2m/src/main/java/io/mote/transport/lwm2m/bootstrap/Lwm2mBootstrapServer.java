@@ -2,6 +2,7 @@ package io.mote.transport.lwm2m.bootstrap;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +24,7 @@ import org.eclipse.leshan.server.californium.bootstrap.endpoint.CaliforniumBoots
 import org.eclipse.leshan.server.californium.bootstrap.endpoint.coap.CoapBootstrapServerEndpointFactoryBuilder;
 import org.eclipse.leshan.server.californium.bootstrap.endpoint.coap.CoapBootstrapServerProtocolProvider;
 import org.eclipse.leshan.server.californium.bootstrap.endpoint.coaps.CoapsBootstrapServerProtocolProvider;
+import org.eclipse.leshan.server.model.LwM2mBootstrapModelProvider;
 import org.eclipse.leshan.server.model.StandardBootstrapModelProvider;
 import org.eclipse.leshan.server.security.Authorization;
 import org.eclipse.leshan.server.security.BootstrapAuthorizer;
@@ -91,6 +93,7 @@ public class Lwm2mBootstrapServer {
         server = builder.build();
         server.addListener(new Outcomes());
         server.start();
+        CompletableFuture.runAsync(DefaultModels::load); // ready before the first client, off the start's thread
         log.info("LwM2M bootstrap server listening on UDP port {}, DTLS on port {}", port(), securePort());
     }
 
@@ -137,11 +140,23 @@ public class Lwm2mBootstrapServer {
         }
     }
 
+    /**
+     * Leshan's OMA models, which the bootstrap steps encode with: parsing all of them takes a few hundred ms, paid
+     * by the first bootstrap (or the warm-up {@link #start} asks for), not by the server's start.
+     */
+    private static final class DefaultModels {
+        static final LwM2mBootstrapModelProvider PROVIDER = new StandardBootstrapModelProvider();
+
+        static void load() {
+            // loading the class is the work
+        }
+    }
+
     /** Keys the task provider's configurations by session id, and stops a session at a rejected step. */
     private final class Sessions extends DefaultBootstrapSessionManager {
 
         Sessions(BootstrapTasks tasks, BootstrapAuthorizer authorizer) {
-            super(tasks, new StandardBootstrapModelProvider(), authorizer);
+            super(tasks, (session, objects) -> DefaultModels.PROVIDER.getObjectModel(session, objects), authorizer);
         }
 
         @Override
