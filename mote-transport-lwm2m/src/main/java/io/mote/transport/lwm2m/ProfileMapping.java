@@ -7,6 +7,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.observation.CompositeObservation;
@@ -170,11 +173,7 @@ final class ProfileMapping {
             for (String path : wanted) {
                 if (!observedSingle.contains(path)) {
                     started.add(path);
-                    client.send(new ObserveRequest(path), (ObserveResponse r) -> {
-                        if (r.isSuccess()) {
-                            client.values().store(Map.of(new LwM2mPath(path), r.getContent()), System.currentTimeMillis());
-                        }
-                    });
+                    observeSingle(path, p, 0);
                 }
             }
             return started;
@@ -184,12 +183,82 @@ final class ProfileMapping {
         }
         started.addAll(wanted);
         for (List<LwM2mPath> paths : groups(wanted, p)) {
-            client.send(new ObserveCompositeRequest(composite, composite, paths), r -> {
-                if (r.isSuccess()) {
-                    client.values().store(r.getContent(), System.currentTimeMillis());
-                }
-            });
+            observeComposite(paths, composite, p, 0);
         }
         return started;
+    }
+
+    // ---- Observe, and again when it failed for now ----
+
+    /** The pause before the first retry of a failed Observe; doubled at each one, at most {@link #LAST_RETRY_MS}. */
+    static final long FIRST_RETRY_MS = 5_000;
+    private static final long LAST_RETRY_MS = 300_000;
+    private static final int RETRIES = 8;
+
+    private void observeSingle(String path, Lwm2mProfile p, int attempt) {
+        client.send(new ObserveRequest(path), (ObserveResponse r) -> {
+            if (r.isSuccess()) {
+                client.values().store(Map.of(new LwM2mPath(path), r.getContent()), System.currentTimeMillis());
+            } else if (r.getCode().isServerError()) {
+                retry("Observe " + path, r.getCode().toString(), p, attempt,
+                        () -> !observed(path), () -> observeSingle(path, p, attempt + 1));
+            }
+        }, e -> retry("Observe " + path, e.toString(), p, attempt, () -> !observed(path),
+                () -> observeSingle(path, p, attempt + 1)));
+    }
+
+    private void observeComposite(List<LwM2mPath> paths, ContentFormat composite, Lwm2mProfile p, int attempt) {
+        client.send(new ObserveCompositeRequest(composite, composite, paths), r -> {
+            if (r.isSuccess()) {
+                client.values().store(r.getContent(), System.currentTimeMillis());
+            } else if (r.getCode().isServerError()) {
+                retry("Observe-Composite " + paths, r.getCode().toString(), p, attempt,
+                        () -> !observed(paths), () -> observeComposite(paths, composite, p, attempt + 1));
+            }
+        }, e -> retry("Observe-Composite " + paths, e.toString(), p, attempt, () -> !observed(paths),
+                () -> observeComposite(paths, composite, p, attempt + 1)));
+    }
+
+    /**
+     * An Observe that timed out, met a sleeping client or was answered 5.xx is sent again after a pause, while the
+     * client stays registered with the same profile and the observation is still missing. Left alone, the resource
+     * would go unobserved until the client registers again (a lifetime, often a day), and a client that answered
+     * after the server gave up would have every notification reset. A 4.xx is the client's final word.
+     */
+    private void retry(String what, String cause, Lwm2mProfile p, int attempt, BooleanSupplier stillMissing,
+                       Runnable again) {
+        if (client.closed() || client.profile() != p) {
+            return;
+        }
+        if (attempt >= RETRIES) {
+            client.log(what + " failed (" + cause + ") " + (attempt + 1) + " times: not sent again until the profile"
+                    + " changes or the client registers again");
+            return;
+        }
+        long delay = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS << attempt);
+        client.log(what + " failed (" + cause + "): sent again in " + delay / 1000 + " s");
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
+            if (!client.closed() && client.profile() == p && stillMissing.getAsBoolean()) {
+                again.run();
+            }
+        });
+    }
+
+    private boolean observed(String path) {
+        for (Observation o : client.observations().getObservations(client.registration())) {
+            if (o instanceof SingleObservation so && so.getPath().toString().equals(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean observed(List<LwM2mPath> paths) {
+        for (Observation o : client.observations().getObservations(client.registration())) {
+            if (o instanceof CompositeObservation co && co.getPaths().equals(paths)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

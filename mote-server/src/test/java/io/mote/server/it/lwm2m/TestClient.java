@@ -76,7 +76,10 @@ public final class TestClient implements AutoCloseable {
                 case 0 -> ReadResponse.success(resourceId, manufacturer);
                 case 1 -> ReadResponse.success(resourceId, "Model 500");
                 case 2 -> ReadResponse.success(resourceId, "SN-0001");
-                case 9 -> ReadResponse.success(resourceId, battery);
+                case 9 -> {
+                    answerLate();
+                    yield ReadResponse.success(resourceId, battery);
+                }
                 case 14 -> ReadResponse.success(resourceId, timezone);
                 case 16 -> ReadResponse.success(resourceId, "U");
                 default -> super.read(server, resourceId);
@@ -102,6 +105,21 @@ public final class TestClient implements AutoCloseable {
                 return ExecuteResponse.success();
             }
             return super.execute(server, resourceId, arguments);
+        }
+
+        /** The next read (or Observe) of the battery level is answered only after this long, once. */
+        volatile long nextBatteryAnswerLateMs;
+
+        private void answerLate() {
+            long late = nextBatteryAnswerLateMs;
+            if (late > 0) {
+                nextBatteryAnswerLateMs = 0;
+                try {
+                    Thread.sleep(late);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         void setBattery(long value) {
