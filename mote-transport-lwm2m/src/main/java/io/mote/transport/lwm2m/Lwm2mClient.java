@@ -241,7 +241,7 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
                 log.warn("LwM2M profile of device {} is unreadable: {}", device.deviceId(), e.toString());
                 return;
             }
-            Lwm2mProfile next = mapped.profile();
+            Lwm2mProfile next = mapped.profile().shared();
             Lwm2mProfile previous = profile;
             profile = next;
             if (registering) {

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import tools.jackson.databind.JsonNode;
 
 import io.mote.common.json.Json;
@@ -46,8 +48,20 @@ record Lwm2mProfile(Map<String, String> keyNames, Set<String> attributes, Set<St
         }
     }
 
+    /**
+     * The clients of one profile (with the same object versions and power settings) hold one instance of it: parsed
+     * per client, its sets, maps and paths were about 2 KB of every registered client's heap. Weak, so a profile no
+     * client holds any more goes.
+     */
+    private static final Interner<Lwm2mProfile> SHARED = Interners.newWeakInterner();
+
     static final Lwm2mProfile EMPTY = new Lwm2mProfile(Map.of(), Set.of(), Set.of(), Set.of(), Map.of(), "SINGLE", false,
             Map.of(), Power.DRX, true, COMPATIBLE);
+
+    /** The one instance equal to this that clients share (collections here are never changed once built). */
+    Lwm2mProfile shared() {
+        return SHARED.intern(this);
+    }
 
     /** The profile's transport configuration, with the device's own power settings (either may be null). */
     static Lwm2mProfile parse(String profileJson, String deviceJson) {

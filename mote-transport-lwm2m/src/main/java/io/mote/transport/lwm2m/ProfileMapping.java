@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -190,7 +191,10 @@ final class ProfileMapping {
 
     // ---- Observe, and again when it failed for now ----
 
-    /** The pause before the first retry of a failed Observe; doubled at each one, at most {@link #LAST_RETRY_MS}. */
+    /**
+     * The least pause before the first retry of a failed Observe; doubled at each one, at most {@link #LAST_RETRY_MS},
+     * and stretched by up to as much again at random.
+     */
     static final long FIRST_RETRY_MS = 5_000;
     private static final long LAST_RETRY_MS = 300_000;
     private static final int RETRIES = 8;
@@ -235,7 +239,10 @@ final class ProfileMapping {
                     + " changes or the client registers again");
             return;
         }
-        long delay = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS << attempt);
+        // Up to twice the pause, at random: the Observes that timed out together in a registration storm do not
+        // come back together.
+        long pause = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS << attempt);
+        long delay = pause + ThreadLocalRandom.current().nextLong(pause);
         client.log(what + " failed (" + cause + "): sent again in " + delay / 1000 + " s");
         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
             if (!client.closed() && client.profile() == p && stillMissing.getAsBoolean()) {
