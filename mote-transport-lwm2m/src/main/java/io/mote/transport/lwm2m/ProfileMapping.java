@@ -195,7 +195,7 @@ final class ProfileMapping {
      * The least pause before the first retry of a failed Observe; doubled at each one, at most {@link #LAST_RETRY_MS},
      * and stretched by up to as much again at random.
      */
-    static final long FIRST_RETRY_MS = 5_000;
+    static final long FIRST_RETRY_MS = 20_000;
     private static final long LAST_RETRY_MS = 300_000;
     private static final int RETRIES = 8;
 
