@@ -11,17 +11,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.observation.CompositeObservation;
 import org.eclipse.leshan.core.observation.Observation;
 import org.eclipse.leshan.core.observation.SingleObservation;
 import org.eclipse.leshan.core.request.ContentFormat;
+import org.eclipse.leshan.core.request.DownlinkRequest;
 import org.eclipse.leshan.core.request.ObserveCompositeRequest;
 import org.eclipse.leshan.core.request.ObserveRequest;
 import org.eclipse.leshan.core.request.ReadCompositeRequest;
 import org.eclipse.leshan.core.request.ReadRequest;
 import org.eclipse.leshan.core.request.WriteAttributesRequest;
+import org.eclipse.leshan.core.response.LwM2mResponse;
+import org.eclipse.leshan.core.response.ObserveCompositeResponse;
 import org.eclipse.leshan.core.response.ObserveResponse;
 import org.eclipse.leshan.core.response.ReadCompositeResponse;
 import org.eclipse.leshan.core.response.ReadResponse;
@@ -195,32 +199,34 @@ final class ProfileMapping {
      * The least pause before the first retry of a failed Observe; doubled at each one, at most {@link #LAST_RETRY_MS},
      * and stretched by up to as much again at random.
      */
-    static final long FIRST_RETRY_MS = 20_000;
+    private static final long FIRST_RETRY_MS = 20_000;
     private static final long LAST_RETRY_MS = 300_000;
     private static final int RETRIES = 8;
 
     private void observeSingle(String path, Lwm2mProfile p, int attempt) {
-        client.send(new ObserveRequest(path), (ObserveResponse r) -> {
-            if (r.isSuccess()) {
-                client.values().store(Map.of(new LwM2mPath(path), r.getContent()), System.currentTimeMillis());
-            } else if (r.getCode().isServerError()) {
-                retry("Observe " + path, r.getCode().toString(), p, attempt,
-                        () -> !observed(path), () -> observeSingle(path, p, attempt + 1));
-            }
-        }, e -> retry("Observe " + path, e.toString(), p, attempt, () -> !observed(path),
-                () -> observeSingle(path, p, attempt + 1)));
+        observe("Observe " + path, new ObserveRequest(path),
+                (ObserveResponse r) -> client.values().store(Map.of(new LwM2mPath(path), r.getContent()),
+                        System.currentTimeMillis()),
+                () -> !observed(path), p, attempt, () -> observeSingle(path, p, attempt + 1));
     }
 
     private void observeComposite(List<LwM2mPath> paths, ContentFormat composite, Lwm2mProfile p, int attempt) {
-        client.send(new ObserveCompositeRequest(composite, composite, paths), r -> {
+        observe("Observe-Composite " + paths, new ObserveCompositeRequest(composite, composite, paths),
+                (ObserveCompositeResponse r) -> client.values().store(r.getContent(), System.currentTimeMillis()),
+                () -> !observed(paths), p, attempt, () -> observeComposite(paths, composite, p, attempt + 1));
+    }
+
+    /** Sends {@code request}; its content goes to {@code onContent}, a failure for now to {@link #retry}. */
+    private <T extends LwM2mResponse> void observe(String what, DownlinkRequest<T> request, Consumer<T> onContent,
+                                                   BooleanSupplier stillMissing, Lwm2mProfile p, int attempt,
+                                                   Runnable again) {
+        client.send(request, (T r) -> {
             if (r.isSuccess()) {
-                client.values().store(r.getContent(), System.currentTimeMillis());
+                onContent.accept(r);
             } else if (r.getCode().isServerError()) {
-                retry("Observe-Composite " + paths, r.getCode().toString(), p, attempt,
-                        () -> !observed(paths), () -> observeComposite(paths, composite, p, attempt + 1));
+                retry(what, r.getCode().toString(), p, attempt, stillMissing, again);
             }
-        }, e -> retry("Observe-Composite " + paths, e.toString(), p, attempt, () -> !observed(paths),
-                () -> observeComposite(paths, composite, p, attempt + 1)));
+        }, e -> retry(what, e.toString(), p, attempt, stillMissing, again));
     }
 
     /**
