@@ -395,11 +395,13 @@ public class OtaPackageService {
         if (p.tag() != null && !p.tag().isEmpty()) {
             attrs.add(KvEntry.ofString(prefix + "tag", p.tag()));
         }
+        // QUEUED's time is taken before the attributes reach the sessions: the update they start (INITIATED, stored
+        // by the transport with its own clock) must come after it in the state's history.
+        long now = System.currentTimeMillis();
         List<String> stale = all.stream().filter(k -> attrs.stream().noneMatch(a -> a.key().equals(k))).toList();
         attributes.deleteShared(deviceIds, stale);
         attributes.saveShared(deviceIds, attrs);
 
-        long now = System.currentTimeMillis();
         List<TsKvEntry> state = new ArrayList<>(List.of(
                 new TsKvEntry(now, KvEntry.ofString("target_" + prefix + "title", p.title())),
                 new TsKvEntry(now, KvEntry.ofString("target_" + prefix + "version", p.version())),
