@@ -7,8 +7,10 @@
 # The archive belongs to this build and this JDK: build it again after either changes (a mismatched
 # archive is ignored by the JVM, with a warning, and the server starts without it).
 set -euo pipefail
-cd "$(dirname "$0")"
-out=target/mote
+# The JVM accepts an archive only with the class path it was made with, character for character: train with
+# the path the README starts (from the repository's root).
+cd "$(dirname "$0")/.."
+out=mote-server/target/mote
 [ -f "$out/mote-server.jar" ] || { echo "build first: $out/mote-server.jar is missing" >&2; exit 1; }
 rm -f "$out/mote.jsa"
 data=$(mktemp -d)
