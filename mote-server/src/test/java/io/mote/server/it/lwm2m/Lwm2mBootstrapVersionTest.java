@@ -86,8 +86,13 @@ class Lwm2mBootstrapVersionTest {
         JsonNode read = tenant.post("/api/rpc/twoway/" + deviceId,
                 "{\"method\":\"Read\",\"params\":{\"id\":\"/3/0/0\"},\"timeout\":20000}").ok();
         assertThat(read.get("value").asString()).contains("Mote Test Device");
-        JsonNode attrs = tenant.get("/api/plugins/telemetry/DEVICE/" + deviceId
-                + "/values/attributes/CLIENT_SCOPE?keys=lwm2mVersion").ok();
+        // The registration's facts are stored after the registration is answered: wait for them.
+        String path = "/api/plugins/telemetry/DEVICE/" + deviceId + "/values/attributes/CLIENT_SCOPE?keys=lwm2mVersion";
+        JsonNode attrs = tenant.get(path).ok();
+        for (int i = 0; i < 100 && attrs.size() == 0; i++) {
+            Thread.sleep(100);
+            attrs = tenant.get(path).ok();
+        }
         assertThat(attrs.get(0).get("value").asString()).isEqualTo(version);
     }
 }
