@@ -1,10 +1,10 @@
 package io.mote.transport.lwm2m;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.eclipse.leshan.core.model.LwM2mModel;
@@ -54,8 +54,8 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
     private final SleepState sleep = new SleepState(this);
     private final ProfileMapping mapping = new ProfileMapping(this);
     private final ValueStore values = new ValueStore(this);
-    /** The object-version lines already in transportLog for this registration. */
-    private final Set<String> versionLines = ConcurrentHashMap.newKeySet();
+    /** The object-version lines already in transportLog for this registration; made at the first (guarded by this). */
+    private Set<String> versionLines;
     /** What firmware and software updates see of this client. */
     private final OtaClient ota = new OtaClient() {
         @Override
@@ -132,6 +132,13 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
             }
         });
         log.info("LwM2M client '{}' registered as device {}", registration.getEndpoint(), device.deviceId());
+    }
+
+    private synchronized boolean firstTime(String versionLine) {
+        if (versionLines == null) {
+            versionLines = new HashSet<>();
+        }
+        return versionLines.add(versionLine);
     }
 
     void updated(Registration updated, Registration previous) {
@@ -248,7 +255,7 @@ final class Lwm2mClient implements SessionListener, Lwm2mDevice {
                 log(RegistrationFacts.registeredLine(registration));
             }
             for (String line : mapped.lines()) {
-                if (versionLines.add(line)) { // once per registration, not at every profile change
+                if (firstTime(line)) { // once per registration, not at every profile change
                     log(line);
                 }
             }

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import org.eclipse.leshan.core.endpoint.Protocol;
 import org.eclipse.leshan.core.observation.CompositeObservation;
 import org.eclipse.leshan.core.observation.Observation;
@@ -66,6 +68,7 @@ public class Lwm2mTransport {
     private static final RateLimitedLog refusals = new RateLimitedLog(log);
 
     static final String TENANT = "tenantId";
+    private static final Interner<String> SHARED_IDS = Interners.newWeakInterner();
     static final String DEVICE = "deviceId";
     static final String NAME = "deviceName";
     static final String TYPE = "deviceType";
@@ -276,9 +279,11 @@ public class Lwm2mTransport {
                 }
                 DeviceInfo d = verdict.device().device();
                 models.load(d.tenantId()).get(props.coreTimeoutMs(), TimeUnit.MILLISECONDS);
-                return Authorization.approved(Map.of(TENANT, d.tenantId().toString(), DEVICE, d.deviceId().toString(),
-                        NAME, d.deviceName(), TYPE, d.deviceType() == null ? "" : d.deviceType(),
-                        PROFILE, d.deviceProfileId().toString()));
+                // Leshan keeps these strings with every registration: the tenant's and profile's are shared.
+                return Authorization.approved(Map.of(TENANT, SHARED_IDS.intern(d.tenantId().toString()),
+                        DEVICE, d.deviceId().toString(), NAME, d.deviceName(),
+                        TYPE, d.deviceType() == null ? "" : d.deviceType(),
+                        PROFILE, SHARED_IDS.intern(d.deviceProfileId().toString())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Authorization.declined();

@@ -1,9 +1,9 @@
 package io.mote.transport.lwm2m;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.leshan.server.registration.Registration;
 
@@ -19,7 +19,8 @@ final class SleepState {
 
     private final Lwm2mClient client;
     private volatile long lastUplink = System.currentTimeMillis();
-    private final Map<String, AttributeKvEntry> pendingWrites = new ConcurrentHashMap<>();
+    /** Made at the first write held: most clients never sleep through one (guarded by this). */
+    private Map<String, AttributeKvEntry> pendingWrites;
     private volatile boolean profilePending;
 
     SleepState(Lwm2mClient client) {
@@ -66,17 +67,20 @@ final class SleepState {
         return true;
     }
 
-    void holdWrites(AttributesUpdate update) {
+    synchronized void holdWrites(AttributesUpdate update) {
+        if (pendingWrites == null) {
+            pendingWrites = new LinkedHashMap<>();
+        }
         update.updated().forEach(a -> pendingWrites.put(a.key(), a));
     }
 
     /** The writes that waited, removed from the waiting set. */
-    List<AttributeKvEntry> takeWrites() {
-        if (pendingWrites.isEmpty()) {
+    synchronized List<AttributeKvEntry> takeWrites() {
+        if (pendingWrites == null) {
             return List.of();
         }
         List<AttributeKvEntry> writes = new ArrayList<>(pendingWrites.values());
-        writes.forEach(w -> pendingWrites.remove(w.key(), w));
+        pendingWrites = null;
         return writes;
     }
 }
