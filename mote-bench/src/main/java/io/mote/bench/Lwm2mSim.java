@@ -115,22 +115,24 @@ public final class Lwm2mSim {
         loops.forEach(l -> l.notifyAt(rate / (double) threads, conPercent));
         Thread.sleep(warmup * 1000L);
         long n0 = Lwm2mLoad.serverCounter(url, "mote_lwm2m_notifications_total");
+        long s0 = Lwm2mLoad.serverCounter(url, "mote_ts_points_stored_total");
         long con0 = stats.notificationsCon.sum();
         long non0 = stats.notificationsNon.sum();
         long ack0 = stats.notificationsAcknowledged.sum();
         long m0 = System.nanoTime();
         Thread.sleep(duration * 1000L);
         long n1 = Lwm2mLoad.serverCounter(url, "mote_lwm2m_notifications_total");
+        long s1 = Lwm2mLoad.serverCounter(url, "mote_ts_points_stored_total");
         long con1 = stats.notificationsCon.sum();
         long non1 = stats.notificationsNon.sum();
         double secs = (System.nanoTime() - m0) / 1e9;
         loops.forEach(l -> l.notifyAt(0, conPercent));
         Thread.sleep(3_000); // the last acknowledgements and writes
         long ack1 = stats.notificationsAcknowledged.sum();
-        System.out.printf("notifications sent: %.0f/s (CON %.0f/s, NON %.0f/s); received by the server %.0f/s; "
-                        + "CON acknowledged %d of %d (%d s measured after %d s warm-up)%n",
+        System.out.printf("notifications sent: %.0f/s (CON %.0f/s, NON %.0f/s); received by the server %.0f/s, "
+                        + "data points committed %.0f/s; CON acknowledged %d of %d (%d s measured after %d s warm-up)%n",
                 (con1 - con0 + non1 - non0) / secs, (con1 - con0) / secs, (non1 - non0) / secs, (n1 - n0) / secs,
-                ack1 - ack0, con1 - con0, duration, warmup);
+                (s1 - s0) / secs, ack1 - ack0, con1 - con0, duration, warmup);
         System.out.printf("whole run: CON %d, NON %d, acknowledged %d, reset %d, never acknowledged %d, "
                         + "updates %d (2.04 %d, refused %d), reads %d, send failures %d%n",
                 stats.notificationsCon.sum(), stats.notificationsNon.sum(), stats.notificationsAcknowledged.sum(),

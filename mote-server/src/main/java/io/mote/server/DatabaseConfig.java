@@ -3,6 +3,9 @@ package io.mote.server;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,5 +161,22 @@ public class DatabaseConfig {
                                              @Value("${mote.telemetry.batch-size:5000}") int batchSize,
                                              @Value("${mote.telemetry.writer-threads:2}") int threads) {
         return new TimeseriesWriter(dataSource, dictionary, partitions, capacity, batchSize, threads);
+    }
+
+    /**
+     * {@code mote_ts_points_stored_total} (data points committed), {@code mote_ts_requests_rejected_total}
+     * (refused with the queue full) and {@code mote_ts_points_queued} on the actuator.
+     */
+    @Bean
+    public MeterBinder timeseriesMetrics(TimeseriesWriter writer) {
+        return registry -> {
+            FunctionCounter.builder("mote.ts.points.stored", writer, TimeseriesWriter::writtenPoints)
+                    .description("Time-series data points committed to the database").register(registry);
+            FunctionCounter.builder("mote.ts.requests.rejected", writer, TimeseriesWriter::rejectedRequests)
+                    .description("Time-series write requests refused because the write queue was full")
+                    .register(registry);
+            Gauge.builder("mote.ts.points.queued", writer, TimeseriesWriter::queuedPoints)
+                    .description("Time-series data points waiting for their commit").register(registry);
+        };
     }
 }

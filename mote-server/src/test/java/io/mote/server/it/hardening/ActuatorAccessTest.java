@@ -56,6 +56,29 @@ class ActuatorAccessTest {
         assertThat(get(sys, base + "/actuator").text()).contains("_links");
     }
 
+    private static long counter(String prometheus, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " ([0-9.eE+]+)$").matcher(prometheus);
+        assertThat(m.find()).as(name).isTrue();
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void storedDataPointsAreCounted() {
+        TestServer server = TestServer.shared();
+        Api anon = server.api();
+        Api sys = anon.sysadmin();
+        String url = server.baseUrl() + "/actuator/prometheus";
+        String before = get(sys, url).text();
+        assertThat(before).contains("mote_ts_points_queued", "mote_ts_requests_rejected_total");
+        long stored = counter(before, "mote_ts_points_stored_total");
+
+        Api.TestDevice d = anon.newTenantWithDevice("metrics");
+        // Acknowledged only once committed, so the counter has moved when the answer is in.
+        assertThat(anon.post("/api/v1/" + d.token() + "/telemetry", "{\"a\":1,\"b\":2.5,\"c\":\"x\"}").status())
+                .isEqualTo(200);
+        assertThat(counter(get(sys, url).text(), "mote_ts_points_stored_total")).isGreaterThanOrEqualTo(stored + 3);
+    }
+
     @Test
     void aManagementPortTakesTheActuatorOffTheApplicationPort() throws Exception {
         try (TestServer server = TestServer.start(Files.createTempDirectory("mote-mgmt"),
