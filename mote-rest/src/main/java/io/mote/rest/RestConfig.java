@@ -11,7 +11,7 @@ import io.mote.core.security.AuthService;
 import io.mote.rest.auth.AuthInterceptor;
 import io.mote.rest.auth.CurrentUserResolver;
 
-@Configuration
+@Configuration(proxyBeanMethods = false)
 public class RestConfig implements WebMvcConfigurer {
 
     private final AuthService auth;

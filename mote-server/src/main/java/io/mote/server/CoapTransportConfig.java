@@ -15,7 +15,7 @@ import io.mote.transport.coap.CoapTransportSettings;
 import io.mote.transport.dtls.DtlsServerCredentials;
 
 /** Starts the CoAP device API (plain and DTLS) with the application and stops it on shutdown. */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CoapTransportConfig.CoapProperties.class)
 @ConditionalOnProperty(name = "mote.transport.coap.enabled", havingValue = "true", matchIfMissing = true)
 public class CoapTransportConfig {

@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.mote.core.security.LoginThrottle;
 
-@Configuration
+@Configuration(proxyBeanMethods = false)
 public class CoreConfig {
 
     /** Runs the core's database work for transports, so their threads never wait on it. */

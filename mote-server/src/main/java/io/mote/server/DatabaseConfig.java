@@ -38,7 +38,7 @@ import io.mote.server.EmbeddedDatabaseStarter.EmbeddedDatabaseHolder;
  * under the data directory, started by {@link EmbeddedDatabaseStarter} while the context is built. Flyway
  * migrates it before any repository is used.
  */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 public class DatabaseConfig {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);

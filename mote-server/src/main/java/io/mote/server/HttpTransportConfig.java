@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import io.mote.transport.http.HttpTransportProperties;
 
 /** The HTTP device API's settings ({@code mote.transport.http.*}). */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 public class HttpTransportConfig {
 
     @Bean

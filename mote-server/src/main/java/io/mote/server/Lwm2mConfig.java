@@ -15,7 +15,7 @@ import io.mote.transport.lwm2m.ota.OtaSettings;
 import io.mote.transport.lwm2m.security.Lwm2mSecurity;
 
 /** The LwM2M server, on unless {@code mote.transport.lwm2m.enabled} is false. */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "mote.transport.lwm2m.enabled", havingValue = "true", matchIfMissing = true)
 public class Lwm2mConfig {
 

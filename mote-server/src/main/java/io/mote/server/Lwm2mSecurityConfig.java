@@ -28,7 +28,7 @@ import io.mote.transport.lwm2m.security.Lwm2mServerFacts;
  * the refusal counter {@code mote.lwm2m.dtls.refused{reason}}, the bootstrap server
  * ({@code mote.transport.lwm2m.bootstrap.*}) and the server facts the REST API reports.
  */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "mote.transport.lwm2m.enabled", havingValue = "true", matchIfMissing = true)
 public class Lwm2mSecurityConfig {
 

@@ -14,7 +14,7 @@ import io.mote.transport.snmp.SnmpTransport;
 import io.mote.transport.snmp.SnmpTransportSettings;
 
 /** Starts the SNMP transport (polling, SET, RPC, the trap listener) with the application. */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SnmpTransportConfig.SnmpProperties.class)
 @ConditionalOnProperty(name = "mote.transport.snmp.enabled", havingValue = "true", matchIfMissing = true)
 public class SnmpTransportConfig {

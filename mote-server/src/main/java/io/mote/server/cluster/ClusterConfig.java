@@ -15,7 +15,7 @@ import io.mote.cluster.bus.ClusterMetrics;
 import io.mote.cluster.bus.KafkaBus;
 
 /** The Kafka connection of a transport or core node ({@code mote.kafka.*}, {@code mote.cluster.*}). */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${mote.role:all}'.trim().toLowerCase() != 'all'")
 public class ClusterConfig {
 

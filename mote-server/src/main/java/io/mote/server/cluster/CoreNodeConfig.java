@@ -17,7 +17,7 @@ import io.mote.core.subscription.SubscriptionService;
 import io.mote.transport.api.TransportService;
 
 /** A core node: serves the core topic's partitions it is assigned and shares the devices with the other cores. */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "mote.role", havingValue = "core")
 public class CoreNodeConfig {
 

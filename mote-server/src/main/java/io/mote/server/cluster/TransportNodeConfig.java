@@ -10,7 +10,7 @@ import io.mote.cluster.bus.KafkaBus;
 import io.mote.cluster.transport.KafkaTransportService;
 
 /** A transport node: the transports' {@code TransportService} is the cores', over Kafka. */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "mote.role", havingValue = "transport")
 public class TransportNodeConfig {
 

@@ -10,7 +10,7 @@ import io.mote.core.security.AuthService;
 import io.mote.rest.auth.ActuatorGuard;
 
 /** Who may read the actuator on the application port (a core node's: it needs the accounts). */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 public class ActuatorGuardConfig {
 
     /** Keeps the actuator (but {@code /health}) for SYS_ADMIN on the application port. */

@@ -5,7 +5,7 @@ import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /** The Swagger UI answers at its folder's address too, as its own links and habit expect. */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 public class ConsoleWebConfig implements WebMvcConfigurer {
 
     @Override

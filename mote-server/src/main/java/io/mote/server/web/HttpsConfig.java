@@ -22,7 +22,7 @@ import io.mote.transport.dtls.DtlsServerCredentials;
  * certificate and key, or a PKCS#12 key store, or a self-signed pair generated once under
  * {@code <data-dir>/https}.
  */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "mote.http.ssl.enabled", havingValue = "true")
 public class HttpsConfig {
 

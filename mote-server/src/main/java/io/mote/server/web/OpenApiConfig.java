@@ -26,7 +26,7 @@ import io.mote.core.security.SecurityUser;
  * ThingsBoard's names where Mote's classes are named differently, so clients generated from
  * ThingsBoard's description find the same types.
  */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 public class OpenApiConfig {
 
     /** Mote class name → ThingsBoard schema name. */

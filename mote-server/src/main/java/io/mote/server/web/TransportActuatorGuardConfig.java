@@ -15,7 +15,7 @@ import io.mote.rest.auth.ActuatorGuard;
  * the node has no accounts to check a token against, so its actuator (but {@code /health}) answers there to
  * nobody. Metrics are read on {@code management.server.port}, bound to a private interface.
  */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "mote.role", havingValue = "transport")
 public class TransportActuatorGuardConfig {
 

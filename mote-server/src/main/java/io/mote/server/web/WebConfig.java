@@ -14,7 +14,7 @@ import org.springframework.core.Ordered;
  * The HTTP connector's protection (REST, WebSocket upgrade, HTTP device API): read and idle deadlines,
  * ({@link ActuatorGuardConfig}: who may read the actuator).
  */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 public class WebConfig {
 
     /**

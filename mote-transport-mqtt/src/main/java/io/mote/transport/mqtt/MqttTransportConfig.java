@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import io.mote.transport.api.TransportService;
 
 /** Wires the MQTT transport when {@code mote.transport.mqtt.enabled} is true (the default). */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(MqttTransportProperties.class)
 @ConditionalOnProperty(prefix = "mote.transport.mqtt", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class MqttTransportConfig {
