@@ -19,6 +19,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import io.mote.common.json.Json;
 import io.mote.dao.TsPartitions;
+import io.mote.dao.TsRollups;
 
 /**
  * Read queries over generated data. {@code generate}: one device with {@code points} values of one key
@@ -112,6 +113,13 @@ final class QueriesLoad {
             System.out.printf("generated %d points of %s (one every %d ms from %d) and %d devices x %d latest"
                     + " values in %d ms%n", points, SERIES_KEY, step, start, devices, LATEST_KEYS.length,
                     (System.nanoTime() - t0) / 1_000_000);
+            // Written behind the server's back: its hourly rollups know nothing of them, so they start again,
+            // here with the server's own code (a scheduled run of the server's meanwhile makes this one skip).
+            TsRollups.rebuild(c);
+            long r0 = System.nanoTime();
+            TsRollups.Run run = new TsRollups(ds, partitions, 600_000, true).run(System.currentTimeMillis());
+            System.out.printf("rolled up from scratch: %d chunks, %d hourly rows, in %d ms%s%n", run.chunks(), run.rows(),
+                    (System.nanoTime() - r0) / 1_000_000, run.chunks() == 0 ? " (skipped: the server's run was rolling up)" : "");
             t0 = System.nanoTime();
             try (Statement s = c.createStatement()) {
                 s.execute("VACUUM ANALYZE ts_kv");
@@ -139,6 +147,9 @@ final class QueriesLoad {
         String series = admin.deviceId(SERIES_DEVICE);
         String range = "/api/plugins/telemetry/DEVICE/" + series + "/values/timeseries?keys=" + SERIES_KEY
                 + "&startTs=" + start + "&endTs=" + end;
+        if (!args.string("jdbc-url", "").isEmpty()) {
+            awaitRollups(args, end);
+        }
         System.out.printf("%-44s %8s %8s %8s %8s %10s%n", "request", "cold ms", "p50 ms", "p95 ms", "max ms",
                 "answer");
         for (String agg : List.of("AVG", "MIN", "MAX", "SUM", "COUNT")) {
@@ -169,12 +180,50 @@ final class QueriesLoad {
         }
     }
 
-    /** The plan and timing inside PostgreSQL of the 1 h AVG aggregation, the server's own SQL. */
+    /**
+     * Waits while the server rolls up the generated year (as long as it makes progress: a server with
+     * rollups off never does), and says how long it took and how far it got.
+     */
+    private static void awaitRollups(BenchArgs args, long end) throws Exception {
+        try (Connection c = DriverManager.getConnection(args.string("jdbc-url", ""), "postgres",
+                args.string("jdbc-password", ""))) {
+            long t0 = System.nanoTime();
+            long rolled = TsRollups.state(c)[0];
+            long moved = System.nanoTime();
+            while (rolled < end && System.nanoTime() - moved < 30_000_000_000L) {
+                Thread.sleep(200);
+                long now = TsRollups.state(c)[0];
+                if (now != rolled) {
+                    rolled = now;
+                    moved = System.nanoTime();
+                }
+            }
+            long rows;
+            try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM ts_kv_hourly")) {
+                rs.next();
+                rows = rs.getLong(1);
+            }
+            System.out.printf("hourly rollups: rolled up to %s (%d rows), waited %d ms%n",
+                    java.time.Instant.ofEpochMilli(rolled), rows, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /**
+     * The plan and timing inside PostgreSQL of the 1 h AVG aggregation, the server's own SQL: over the points
+     * (what the hours not rolled up take), then over the hourly rollups.
+     */
     private static void explain(BenchArgs args, UUID series, long start, long end) throws Exception {
+        explain(args, series, start, end, io.mote.dao.TimeseriesDao.aggregateSql(io.mote.dao.Aggregation.AVG),
+                "the points");
+        explain(args, series, start, end, io.mote.dao.TimeseriesDao.hourlyAggregateSql(io.mote.dao.Aggregation.AVG),
+                "the hourly rollups");
+    }
+
+    private static void explain(BenchArgs args, UUID series, long start, long end, String sql, String what)
+            throws Exception {
         try (Connection c = DriverManager.getConnection(args.string("jdbc-url", ""), "postgres",
                 args.string("jdbc-password", ""));
-             PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) "
-                     + io.mote.dao.TimeseriesDao.aggregateSql(io.mote.dao.Aggregation.AVG))) {
+             PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
             int key;
             try (var rs = c.createStatement().executeQuery("SELECT key_id FROM key_dictionary WHERE key = '"
                     + SERIES_KEY + "'")) {
@@ -195,7 +244,7 @@ final class QueriesLoad {
             ps.setArray(3, c.createArrayOf("int4", buckets.toArray()));
             ps.setObject(4, series);
             ps.setInt(5, key);
-            System.out.println("EXPLAIN (ANALYZE, BUFFERS) of the 1 h AVG aggregation:");
+            System.out.println("EXPLAIN (ANALYZE, BUFFERS) of the 1 h AVG aggregation over " + what + ":");
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     System.out.println("  " + rs.getString(1));

@@ -170,6 +170,8 @@ public class DeviceDao {
         jdbc.update("DELETE FROM attribute_kv WHERE entity_id = ?", id);
         jdbc.update("DELETE FROM ts_kv_latest WHERE entity_id = ?", id);
         jdbc.update("DELETE FROM ts_kv WHERE entity_id = ?", id);
+        jdbc.update("DELETE FROM ts_kv_hourly WHERE entity_id = ?", id);
+        jdbc.update("DELETE FROM ts_rollup_dirty WHERE entity_id = ?", id);
         return jdbc.update("DELETE FROM device WHERE id = ?", id) > 0;
     }
 }

@@ -1,14 +1,19 @@
 package io.mote.dao;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
@@ -22,18 +27,16 @@ public class TimeseriesDao {
     private final KeyDictionary dictionary;
     private final TsAggregator aggregator;
 
-    public TimeseriesDao(JdbcTemplate jdbc, KeyDictionary dictionary) {
-        this(jdbc, dictionary, 1, Long.MAX_VALUE);
-    }
-
     /**
+     * {@code rollups}: the hourly rollups aggregations read whole hours from;
      * {@code aggregateParallelism}: connections one aggregation over at least {@code parallelMinRangeMs}
      * may scan on at once.
      */
-    public TimeseriesDao(JdbcTemplate jdbc, KeyDictionary dictionary, int aggregateParallelism, long parallelMinRangeMs) {
+    public TimeseriesDao(JdbcTemplate jdbc, KeyDictionary dictionary, TsRollups rollups, int aggregateParallelism,
+                         long parallelMinRangeMs) {
         this.jdbc = jdbc;
         this.dictionary = dictionary;
-        this.aggregator = new TsAggregator(jdbc, aggregateParallelism, parallelMinRangeMs);
+        this.aggregator = new TsAggregator(jdbc, rollups, aggregateParallelism, parallelMinRangeMs);
     }
 
     /** Stops the aggregation's scan threads; Spring calls it as the server stops. */
@@ -44,6 +47,11 @@ public class TimeseriesDao {
     /** The SQL one aggregation scan runs (for the queries bench's EXPLAIN): see {@link TsAggregator#sql}. */
     public static String aggregateSql(Aggregation agg) {
         return TsAggregator.sql(agg);
+    }
+
+    /** The same over whole hours of the rollups: see {@link TsAggregator#hourlySql}. */
+    public static String hourlyAggregateSql(Aggregation agg) {
+        return TsAggregator.hourlySql(agg);
     }
 
     /** Latest values of the given keys, or of every key when {@code keys} is null. */
@@ -141,8 +149,7 @@ public class TimeseriesDao {
             if (id.isEmpty()) {
                 continue;
             }
-            jdbc.update("DELETE FROM ts_kv WHERE entity_id = ? AND key = ? AND ts >= ? AND ts < ?",
-                    entityId, id.get(), startTs, endTs);
+            deletePoints(entityId, id.get(), startTs, endTs);
             if (deleteLatest) {
                 int removed = jdbc.update("DELETE FROM ts_kv_latest WHERE entity_id = ? AND key = ? AND ts >= ? AND ts < ?",
                         entityId, id.get(), startTs, endTs);
@@ -155,5 +162,39 @@ public class TimeseriesDao {
                 }
             }
         }
+    }
+
+    /** Deletes the points, marking the hours they leave that are rolled up already, in one transaction. */
+    private void deletePoints(UUID entityId, int key, long startTs, long endTs) {
+        jdbc.execute((ConnectionCallback<Void>) c -> {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM ts_kv WHERE entity_id = ? AND key = ? AND ts >= ? AND ts < ? RETURNING ts")) {
+                long pending = TsRollups.pending(c);
+                ps.setObject(1, entityId);
+                ps.setInt(2, key);
+                ps.setLong(3, startTs);
+                ps.setLong(4, endTs);
+                // The points first, then their hours' marks: the order a writer takes them in.
+                Set<TsRollups.Mark> marks = new TreeSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long ts = rs.getLong(1);
+                        if (ts >= 0 && ts < pending) {
+                            marks.add(new TsRollups.Mark(entityId, key, TsRollups.floorHour(ts)));
+                        }
+                    }
+                }
+                TsRollups.mark(c, marks);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+            return null;
+        });
     }
 }

@@ -13,13 +13,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.mote.common.kv.KvEntry;
 import io.mote.common.kv.TsKvEntry;
 
 /**
- * Aggregates one key over consecutive intervals. Each interval (bucket) is summed up by its own range scan
+ * Aggregates one key over consecutive intervals. The whole hours of an interval that the hourly rollups hold
+ * are summed up from them ({@link TsRollups}: one row an hour instead of every point); the rest of it by a range scan
  * of {@code ts_kv}'s primary key, which covers the numeric columns (an index-only scan once vacuumed);
  * over a long range the buckets, or pieces of a single bucket, are split into contiguous groups scanned on
  * {@code parallelism} connections at once and their partial counts, sums, minima and maxima combined here.
@@ -29,16 +31,19 @@ import io.mote.common.kv.TsKvEntry;
 final class TsAggregator {
 
     private final JdbcTemplate jdbc;
+    private final TsRollups rollups;
     private final int parallelism;
     private final long parallelMinRangeMs;
     private final ExecutorService scans;
 
     /**
+     * {@code rollups}: the hourly rollups to read whole hours from (null: none);
      * {@code parallelism}: connections one aggregation may use at once; {@code parallelMinRangeMs}: the
      * shortest range worth splitting (shorter ones are few points, and one scan is cheaper than a hand-off).
      */
-    TsAggregator(JdbcTemplate jdbc, int parallelism, long parallelMinRangeMs) {
+    TsAggregator(JdbcTemplate jdbc, TsRollups rollups, int parallelism, long parallelMinRangeMs) {
         this.jdbc = jdbc;
+        this.rollups = rollups;
         this.parallelism = Math.max(1, parallelism);
         this.parallelMinRangeMs = parallelMinRangeMs;
         AtomicInteger n = new AtomicInteger();
@@ -57,7 +62,7 @@ final class TsAggregator {
     }
 
     /** A bucket [lo, hi) or a part of one; {@code bucket} is its bucket's index. */
-    private record Piece(int bucket, long lo, long hi) {
+    record Piece(int bucket, long lo, long hi) {
     }
 
     /** A piece's partial, for its bucket. */
@@ -99,17 +104,23 @@ final class TsAggregator {
     List<TsKvEntry> aggregate(UUID entityId, int keyId, String key, List<Long> los, List<Long> his, Aggregation agg,
                               int limit, boolean ascending) {
         int buckets = los.size();
-        long range = his.get(buckets - 1) - los.get(0);
-        int groups = range >= parallelMinRangeMs ? parallelism : 1;
-        List<Piece> pieces = pieces(los, his, groups);
-        groups = Math.min(groups, pieces.size());
+        List<Piece> raw = new ArrayList<>();
+        List<Piece> hourly = new ArrayList<>();
+        split(los, his, view(entityId, keyId, los.get(0), his.get(buckets - 1)), raw, hourly);
+        long rawRange = raw.stream().mapToLong(p -> p.hi() - p.lo()).sum();
+        int groups = rawRange >= parallelMinRangeMs || rawRange < 0 ? parallelism : 1;
+        List<Piece> pieces = cut(raw, groups);
+        groups = Math.max(1, Math.min(groups, pieces.size()));
         List<CompletableFuture<List<Found>>> others = new ArrayList<>();
         for (int g = 1; g < groups; g++) {
             List<Piece> group = pieces.subList(g * pieces.size() / groups, (g + 1) * pieces.size() / groups);
-            others.add(CompletableFuture.supplyAsync(() -> scan(entityId, keyId, group, agg), scans));
+            others.add(CompletableFuture.supplyAsync(() -> scan(entityId, keyId, group, agg, sql(agg)), scans));
         }
         Partial[] total = new Partial[buckets];
-        merge(total, scan(entityId, keyId, pieces.subList(0, pieces.size() / groups), agg), agg);
+        if (!hourly.isEmpty()) {
+            merge(total, scan(entityId, keyId, hourly, agg, hourlySql(agg)), agg);
+        }
+        merge(total, scan(entityId, keyId, pieces.subList(0, pieces.size() / groups), agg, sql(agg)), agg);
         for (CompletableFuture<List<Found>> f : others) {
             try {
                 merge(total, f.join(), agg);
@@ -129,18 +140,63 @@ final class TsAggregator {
         return out;
     }
 
-    /** One piece per bucket, or each of fewer buckets than {@code groups} cut into equal pieces. */
-    private static List<Piece> pieces(List<Long> los, List<Long> his, int groups) {
-        int buckets = los.size();
-        int cuts = buckets >= groups ? 1 : (groups + buckets - 1) / buckets;
-        List<Piece> pieces = new ArrayList<>(buckets * cuts);
-        for (int b = 0; b < buckets; b++) {
+    private TsRollups.View view(UUID entityId, int keyId, long from, long to) {
+        if (rollups == null) {
+            return TsRollups.View.NONE;
+        }
+        return jdbc.execute((ConnectionCallback<TsRollups.View>) c ->
+                rollups.view(c, entityId, keyId, Math.max(0, from), Math.max(0, to)));
+    }
+
+    /**
+     * Splits each bucket into the whole hours the rollups hold (rolled up and not dirty), read from
+     * {@code ts_kv_hourly}, and the rest (its ends, dirty hours, hours not rolled up yet), read from {@code ts_kv}.
+     */
+    static void split(List<Long> los, List<Long> his, TsRollups.View view, List<Piece> raw, List<Piece> hourly) {
+        long h = TsRollups.HOUR;
+        for (int b = 0; b < los.size(); b++) {
             long lo = los.get(b);
             long hi = his.get(b);
+            long first = lo > Long.MAX_VALUE - h ? Long.MAX_VALUE : Math.max(0, -Math.floorDiv(-lo, h) * h);
+            long end = Math.min(TsRollups.floorHour(hi), view.rolled());
+            if (end - first < h) {
+                raw.add(new Piece(b, lo, hi));
+                continue;
+            }
+            if (lo < first) {
+                raw.add(new Piece(b, lo, first));
+            }
+            long at = first;
+            for (long dirty : view.dirty().subSet(first, end)) {
+                if (dirty > at) {
+                    hourly.add(new Piece(b, at, dirty));
+                }
+                raw.add(new Piece(b, dirty, dirty + h));
+                at = dirty + h;
+            }
+            if (at < end) {
+                hourly.add(new Piece(b, at, end));
+            }
+            if (end < hi) {
+                raw.add(new Piece(b, end, hi));
+            }
+        }
+    }
+
+    /** The pieces as they are, or each of fewer pieces than {@code groups} cut into equal ones. */
+    private static List<Piece> cut(List<Piece> whole, int groups) {
+        if (whole.isEmpty() || whole.size() >= groups) {
+            return whole;
+        }
+        int cuts = (groups + whole.size() - 1) / whole.size();
+        List<Piece> pieces = new ArrayList<>(whole.size() * cuts);
+        for (Piece p : whole) {
+            long lo = p.lo();
+            long hi = p.hi();
             int n = (int) Math.min(cuts, Math.max(1, hi - lo));
             for (int k = 0; k < n; k++) {
                 long from = lo + (hi - lo) / n * k;
-                pieces.add(new Piece(b, from, k == n - 1 ? hi : lo + (hi - lo) / n * (k + 1)));
+                pieces.add(new Piece(p.bucket(), from, k == n - 1 ? hi : lo + (hi - lo) / n * (k + 1)));
             }
         }
         return pieces;
@@ -156,7 +212,10 @@ final class TsAggregator {
         }
     }
 
-    private List<Found> scan(UUID entityId, int keyId, List<Piece> group, Aggregation agg) {
+    private List<Found> scan(UUID entityId, int keyId, List<Piece> group, Aggregation agg, String sql) {
+        if (group.isEmpty()) {
+            return List.of();
+        }
         Object[] lo = new Object[group.size()];
         Object[] hi = new Object[group.size()];
         Object[] bucket = new Object[group.size()];
@@ -166,7 +225,7 @@ final class TsAggregator {
             bucket[i] = group.get(i).bucket();
         }
         return jdbc.query(con -> {
-            PreparedStatement ps = con.prepareStatement(sql(agg));
+            PreparedStatement ps = con.prepareStatement(sql);
             ps.setArray(1, con.createArrayOf("int8", lo));
             ps.setArray(2, con.createArrayOf("int8", hi));
             ps.setArray(3, con.createArrayOf("int4", bucket));
@@ -223,6 +282,25 @@ final class TsAggregator {
                 SELECT b.bucket, a.* FROM unnest(?::int8[], ?::int8[], ?::int4[]) AS b(lo, hi, bucket)
                 CROSS JOIN LATERAL (SELECT %s FROM ts_kv
                                     WHERE entity_id = ? AND key = ? AND ts >= b.lo AND ts < b.hi) a
+                """.formatted(values);
+    }
+
+    /**
+     * The SQL of a scan of whole hours in {@code ts_kv_hourly}, with {@link #sql}'s parameters and columns:
+     * an hour's counts, sums, minima and maxima combine as its points' would.
+     */
+    static String hourlySql(Aggregation agg) {
+        String values = switch (agg) {
+            case COUNT -> "coalesce(sum(cnt), 0) AS cnt";
+            case MIN, MAX -> "coalesce(sum(lcnt), 0) AS lcnt, coalesce(sum(dcnt), 0) AS dcnt, %1$s(l%1$s) AS lv, %1$s(d%1$s) AS dv"
+                    .formatted(agg.name().toLowerCase(Locale.ROOT));
+            case SUM, AVG -> "coalesce(sum(lcnt), 0) AS lcnt, coalesce(sum(dcnt), 0) AS dcnt, sum(lsum) AS lv, sum(dsum) AS dv";
+            default -> throw new IllegalArgumentException(agg.name());
+        };
+        return """
+                SELECT b.bucket, a.* FROM unnest(?::int8[], ?::int8[], ?::int4[]) AS b(lo, hi, bucket)
+                CROSS JOIN LATERAL (SELECT %s FROM ts_kv_hourly
+                                    WHERE entity_id = ? AND key = ? AND hour >= b.lo AND hour < b.hi) a
                 """.formatted(values);
     }
 }

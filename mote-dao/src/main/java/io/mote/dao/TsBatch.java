@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import io.mote.common.kv.KvEntry;
@@ -73,16 +75,47 @@ final class TsBatch {
         return rows.values().stream().map(r -> new long[] {r.ttl(), r.entry().ts()}).toList();
     }
 
-    /** Writes both tables on {@code c}; the caller owns the transaction. */
+    /**
+     * Writes both tables on {@code c}, and marks the hours of points older than the rollups' {@code pending}
+     * (late points; at the current time there are none); the caller owns the transaction. The rollups' lock
+     * and {@code pending}, the {@code ts_kv} insert and the latest upsert go in one round trip.
+     */
     void write(Connection c) throws SQLException {
-        write(c, INSERT_TS, rows.values(), true);
         List<Row> latestRows = new ArrayList<>(latest.values());
         // A stable order keeps concurrent writers from deadlocking on the same latest rows.
         latestRows.sort(Comparator.comparing(Row::entityId).thenComparingInt(Row::key));
-        write(c, UPSERT_LATEST, latestRows, false);
+        // ts_kv rows in the order of its key's partitions and index, as a delete of a range takes them, so
+        // writers and deletes meeting the same points never wait for each other in a cycle.
+        List<Row> tsRows = new ArrayList<>(rows.values());
+        tsRows.sort(Comparator.comparing(Row::entityId).thenComparingInt(Row::key).thenComparingInt(Row::ttl)
+                .thenComparingLong(r -> r.entry().ts()));
+        long pending;
+        try (PreparedStatement ps = c.prepareStatement(TsRollups.PENDING + INSERT_TS + ";\n" + UPSERT_LATEST)) {
+            List<Array> arrays = new ArrayList<>(bind(c, ps, 1, tsRows, true));
+            arrays.addAll(bind(c, ps, 10, latestRows, false));
+            ps.execute();
+            pending = TsRollups.pending(ps);
+            for (Array a : arrays) {
+                a.free();
+            }
+        }
+        TsRollups.mark(c, late(pending));
     }
 
-    private static void write(Connection c, String sql, Collection<Row> rows, boolean withTtl) throws SQLException {
+    private Set<TsRollups.Mark> late(long pending) {
+        Set<TsRollups.Mark> marks = new TreeSet<>();
+        for (Row row : rows.values()) {
+            long ts = row.entry().ts();
+            if (ts >= 0 && ts < pending) {
+                marks.add(new TsRollups.Mark(row.entityId(), row.key(), TsRollups.floorHour(ts)));
+            }
+        }
+        return marks;
+    }
+
+    /** Binds the rows as one array per column from parameter {@code first} on; the arrays, to free after use. */
+    private static List<Array> bind(Connection c, PreparedStatement ps, int first, Collection<Row> rows, boolean withTtl)
+            throws SQLException {
         int n = rows.size();
         UUID[] entity = new UUID[n];
         Integer[] key = new Integer[n];
@@ -111,20 +144,15 @@ final class TsBatch {
             }
             i++;
         }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Array[] arrays = {c.createArrayOf("uuid", entity), c.createArrayOf("int4", key),
-                    c.createArrayOf("int8", ts), c.createArrayOf("bool", boolV), c.createArrayOf("text", strV),
-                    c.createArrayOf("int8", longV), c.createArrayOf("float8", dblV), c.createArrayOf("text", jsonV),
-                    withTtl ? c.createArrayOf("int4", ttl) : null};
-            for (int p = 0; p < arrays.length && arrays[p] != null; p++) {
-                ps.setArray(p + 1, arrays[p]);
-            }
-            ps.executeUpdate();
-            for (Array a : arrays) {
-                if (a != null) {
-                    a.free();
-                }
-            }
+        List<Array> arrays = new ArrayList<>(List.of(c.createArrayOf("uuid", entity), c.createArrayOf("int4", key),
+                c.createArrayOf("int8", ts), c.createArrayOf("bool", boolV), c.createArrayOf("text", strV),
+                c.createArrayOf("int8", longV), c.createArrayOf("float8", dblV), c.createArrayOf("text", jsonV)));
+        if (withTtl) {
+            arrays.add(c.createArrayOf("int4", ttl));
         }
+        for (int p = 0; p < arrays.size(); p++) {
+            ps.setArray(first + p, arrays.get(p));
+        }
+        return arrays;
     }
 }

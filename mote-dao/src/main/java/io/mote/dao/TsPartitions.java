@@ -131,7 +131,7 @@ public final class TsPartitions {
     }
 
     /**
-     * Drops {@code p}, waiting at most {@code lockTimeoutMs} for the queries reading it, so a long query
+     * Drops {@code p} and its hourly rollups, waiting at most {@code lockTimeoutMs} for the queries reading it, so a long query
      * never holds up the writers queued behind the drop; false when it timed out (the next run tries again).
      */
     public boolean drop(Partition p, long lockTimeoutMs) throws SQLException {
@@ -141,6 +141,7 @@ public final class TsPartitions {
                 s.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
                 s.execute("SET LOCAL lock_timeout = " + lockTimeoutMs);
                 s.execute("DROP TABLE IF EXISTS " + p.name());
+                TsRollups.dropped(c, p);
                 c.commit();
                 return true;
             } catch (SQLException e) {

@@ -29,6 +29,7 @@ import io.mote.dao.TenantDao;
 import io.mote.dao.TimeseriesDao;
 import io.mote.dao.TimeseriesWriter;
 import io.mote.dao.TsPartitions;
+import io.mote.dao.TsRollups;
 import io.mote.dao.UserDao;
 import io.mote.dao.embedded.EmbeddedDatabase;
 import io.mote.server.EmbeddedDatabaseStarter.EmbeddedDatabaseHolder;
@@ -137,11 +138,22 @@ public class DatabaseConfig {
      * {@code mote.ts.aggregate-parallelism} connections at once (default: the machine's cores, at most 4).
      */
     @Bean
-    public TimeseriesDao timeseriesDao(JdbcTemplate jdbc, KeyDictionary dictionary,
+    public TimeseriesDao timeseriesDao(JdbcTemplate jdbc, KeyDictionary dictionary, TsRollups rollups,
                                        @Value("${mote.ts.aggregate-parallelism:0}") int parallelism,
                                        @Value("${mote.ts.aggregate-parallel-min-range:1d}") java.time.Duration minRange) {
         int n = parallelism > 0 ? parallelism : Math.min(4, Runtime.getRuntime().availableProcessors());
-        return new TimeseriesDao(jdbc, dictionary, n, minRange.toMillis());
+        return new TimeseriesDao(jdbc, dictionary, rollups, n, minRange.toMillis());
+    }
+
+    /**
+     * Hourly rollups: an hour is rolled up {@code mote.ts.rollup-delay} after its partition closed;
+     * {@code mote.ts.rollups=false} makes aggregations read every point (and stops rolling up).
+     */
+    @Bean
+    public TsRollups tsRollups(DataSource dataSource, TsPartitions partitions,
+                               @Value("${mote.ts.rollup-delay:10m}") java.time.Duration delay,
+                               @Value("${mote.ts.rollups:true}") boolean enabled) {
+        return new TsRollups(dataSource, partitions, delay.toMillis(), enabled);
     }
 
     @Bean

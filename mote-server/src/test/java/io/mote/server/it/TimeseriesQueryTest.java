@@ -113,7 +113,7 @@ class TimeseriesQueryTest {
         return out;
     }
 
-    private static void assertBuckets(JsonNode actual, List<Object[]> expected, String what) {
+    static void assertBuckets(JsonNode actual, List<Object[]> expected, String what) {
         assertThat(actual).as(what).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
             JsonNode a = actual.get(i);

@@ -18,6 +18,7 @@ import io.mote.common.kv.TsKvEntry;
 import io.mote.dao.KeyDictionary;
 import io.mote.dao.TimeseriesWriter;
 import io.mote.dao.TsPartitions;
+import io.mote.dao.TsRollups;
 import io.mote.dao.embedded.EmbeddedDatabase;
 
 /**
@@ -69,6 +70,17 @@ class RetentionMigrationTest {
                 // The new partition starts where the old table's range ends, not on the hour before it.
                 assertThat(jdbc.queryForObject("SELECT tableoid::regclass::text FROM ts_kv WHERE ts = 7000",
                         String.class)).isEqualTo("ts_kv_0_5001");
+
+                // V10's rollups take in the migrated table, the whole of it in one chunk, and the partition after it.
+                TsRollups.Run run = new TsRollups(ds, partitions, 0, true).run(10 * TsRollups.HOUR);
+                assertThat(run.chunks()).isEqualTo(2);
+                assertThat(run.rolledTo()).isEqualTo(10 * TsRollups.HOUR);
+                assertThat(jdbc.queryForList("SELECT hour, cnt, lsum FROM ts_kv_hourly WHERE entity_id = ?", device))
+                        .singleElement().satisfies(row -> {
+                            assertThat(((Number) row.get("hour")).longValue()).isZero();
+                            assertThat(((Number) row.get("cnt")).longValue()).isEqualTo(6);
+                            assertThat(((Number) row.get("lsum")).longValue()).isEqualTo(1000 + 2000 + 33 + 4000 + 5000 + 7);
+                        });
             }
         }
     }
