@@ -26,7 +26,8 @@ import io.mote.common.kv.TsKvEntry;
  * over a long range the buckets, or pieces of a single bucket, are split into contiguous groups scanned on
  * {@code parallelism} connections at once and their partial counts, sums, minima and maxima combined here.
  * PostgreSQL adds 4-7 million values a second per connection whatever the plan: a year of one point every
- * 3 s took 1.4-1.8 s on one connection, 0.5-1.1 s on two (docs/benchmarks.md, "Queries").
+ * 3 s took 1.4-1.8 s on one connection, 0.5-1.1 s on two, and 15-84 ms from the rollups (docs/benchmarks.md,
+ * "Queries").
  */
 final class TsAggregator {
 
