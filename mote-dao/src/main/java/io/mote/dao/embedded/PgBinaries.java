@@ -55,7 +55,8 @@ final class PgBinaries {
         }
         // Unpacked beside the target and renamed at the end, so a crash midway never leaves a half tree.
         Files.createDirectories(workDir);
-        Path tmp = Files.createTempDirectory(workDir, "unpack-");
+        // Normalised as the entries' paths are: the default data directory "./data" would fail the check below.
+        Path tmp = Files.createTempDirectory(workDir, "unpack-").toAbsolutePath().normalize();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(
                 new XZInputStream(new java.io.ByteArrayInputStream(archive)))) {
             TarArchiveEntry e;

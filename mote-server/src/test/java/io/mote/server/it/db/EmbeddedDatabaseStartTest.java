@@ -47,6 +47,16 @@ class EmbeddedDatabaseStartTest {
         assertStartsAgain(dir);
     }
 
+    @Test
+    void startsInARelativeDataDirectoryLikeTheDefault() throws Exception {
+        // "./data" is the default: relative, with a "." the archive's normalised entry paths do not have.
+        Path dir = Path.of("./target/mote-relative-" + System.nanoTime());
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0, true)) {
+            assertThat(db.pid()).isPositive();
+        }
+        assertStartsAgain(dir);
+    }
+
     /**
      * The postmaster was stopped cleanly (PostgreSQL removes its pid file then), the data directory's lock is
      * released (this JVM holding it would refuse the start) and the cluster is intact.
