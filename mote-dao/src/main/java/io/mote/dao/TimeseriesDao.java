@@ -1,7 +1,6 @@
 package io.mote.dao;
 
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,8 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -169,24 +166,22 @@ public class TimeseriesDao {
         jdbc.execute((ConnectionCallback<Void>) c -> {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM ts_kv WHERE entity_id = ? AND key = ? AND ts >= ? AND ts < ? RETURNING ts")) {
+            // One statement: the points, then (the sort waits for every row) their hours' marks in key order,
+            // the order a writer takes them in; nothing of a large range comes back to this JVM.
+            try (PreparedStatement ps = c.prepareStatement("""
+                    WITH gone AS (DELETE FROM ts_kv WHERE entity_id = ? AND key = ? AND ts >= ? AND ts < ? RETURNING ts)
+                    INSERT INTO ts_rollup_dirty (entity_id, key, hour)
+                    SELECT DISTINCT ?::uuid, ?::int4, ts - ts %% %d FROM gone WHERE ts >= 0 AND ts < ? ORDER BY 3
+                    ON CONFLICT (entity_id, key, hour) DO UPDATE SET hour = EXCLUDED.hour""".formatted(TsRollups.HOUR))) {
                 long pending = TsRollups.pending(c);
                 ps.setObject(1, entityId);
                 ps.setInt(2, key);
                 ps.setLong(3, startTs);
                 ps.setLong(4, endTs);
-                // The points first, then their hours' marks: the order a writer takes them in.
-                Set<TsRollups.Mark> marks = new TreeSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long ts = rs.getLong(1);
-                        if (ts >= 0 && ts < pending) {
-                            marks.add(new TsRollups.Mark(entityId, key, TsRollups.floorHour(ts)));
-                        }
-                    }
-                }
-                TsRollups.mark(c, marks);
+                ps.setObject(5, entityId);
+                ps.setInt(6, key);
+                ps.setLong(7, pending);
+                ps.executeUpdate();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
