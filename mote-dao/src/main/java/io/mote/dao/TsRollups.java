@@ -380,6 +380,15 @@ public final class TsRollups {
         }
     }
 
+    /** Hours marked and waiting to be rolled up again. */
+    public long dirtyHours() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM ts_rollup_dirty")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** [rolled, pending] as stored. */
     public long[] state() throws SQLException {
         try (Connection c = dataSource.getConnection()) {

@@ -191,4 +191,33 @@ public class DatabaseConfig {
                     .description("Time-series data points waiting for their commit").register(registry);
         };
     }
+
+    /**
+     * {@code mote_ts_rollup_rolled_seconds} (every hour before it is rolled up, but the marked ones: now minus
+     * it is the rollups' lag) and {@code mote_ts_rollup_dirty_hours} (marked, waiting to be rolled up again);
+     * read from the database at each scrape, NaN when it does not answer.
+     */
+    @Bean
+    public MeterBinder rollupMetrics(TsRollups rollups) {
+        return registry -> {
+            Gauge.builder("mote.ts.rollup.rolled", rollups, r -> orNaN(() -> r.state()[0] / 1000.0))
+                    .baseUnit("seconds").description("Time (epoch seconds) up to which the hourly rollups are made")
+                    .register(registry);
+            Gauge.builder("mote.ts.rollup.dirty.hours", rollups, r -> orNaN(r::dirtyHours))
+                    .description("Hours of series changed after their rollup, waiting to be rolled up again")
+                    .register(registry);
+        };
+    }
+
+    private interface Reading {
+        double read() throws Exception;
+    }
+
+    private static double orNaN(Reading reading) {
+        try {
+            return reading.read();
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
 }

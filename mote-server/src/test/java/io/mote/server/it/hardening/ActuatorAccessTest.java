@@ -57,9 +57,13 @@ class ActuatorAccessTest {
     }
 
     private static long counter(String prometheus, String name) {
+        return (long) gauge(prometheus, name);
+    }
+
+    private static double gauge(String prometheus, String name) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " ([0-9.eE+]+)$").matcher(prometheus);
         assertThat(m.find()).as(name).isTrue();
-        return (long) Double.parseDouble(m.group(1));
+        return Double.parseDouble(m.group(1));
     }
 
     @Test
@@ -69,7 +73,12 @@ class ActuatorAccessTest {
         Api sys = anon.sysadmin();
         String url = server.baseUrl() + "/actuator/prometheus";
         String before = get(sys, url).text();
-        assertThat(before).contains("mote_ts_points_queued", "mote_ts_requests_rejected_total");
+        assertThat(before).contains("mote_ts_points_queued", "mote_ts_requests_rejected_total",
+                "mote_ts_rollup_dirty_hours");
+        // The shared server rolled up at start: up to a day boundary of the last two days.
+        double rolled = gauge(before, "mote_ts_rollup_rolled_seconds");
+        assertThat(rolled).isGreaterThan(System.currentTimeMillis() / 1000.0 - 2 * 86_400);
+        assertThat(rolled % 3600).isZero();
         long stored = counter(before, "mote_ts_points_stored_total");
 
         Api.TestDevice d = anon.newTenantWithDevice("metrics");
