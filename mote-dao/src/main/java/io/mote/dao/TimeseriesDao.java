@@ -1,7 +1,6 @@
 package io.mote.dao;
 
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -163,9 +162,7 @@ public class TimeseriesDao {
 
     /** Deletes the points, marking the hours they leave that are rolled up already, in one transaction. */
     private void deletePoints(UUID entityId, int key, long startTs, long endTs) {
-        jdbc.execute((ConnectionCallback<Void>) c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
+        jdbc.execute((ConnectionCallback<Void>) c -> Transactions.run(c, () -> {
             // One statement: the points, then (the sort waits for every row) their hours' marks in key order,
             // the order a writer takes them in; nothing of a large range comes back to this JVM.
             try (PreparedStatement ps = c.prepareStatement("""
@@ -182,14 +179,8 @@ public class TimeseriesDao {
                 ps.setInt(6, key);
                 ps.setLong(7, pending);
                 ps.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
+                return null;
             }
-            return null;
-        });
+        }));
     }
 }

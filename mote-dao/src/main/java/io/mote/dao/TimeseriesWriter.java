@@ -170,16 +170,10 @@ public class TimeseriesWriter implements AutoCloseable {
 
     private void commit(TsBatch rows) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+            Transactions.run(c, () -> {
                 rows.write(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return null;
+            });
         }
     }
 

@@ -38,7 +38,7 @@ final class TsAggregator {
     private final ExecutorService scans;
 
     /**
-     * {@code rollups}: the hourly rollups to read whole hours from (null: none);
+     * {@code rollups}: the hourly rollups to read whole hours from;
      * {@code parallelism}: connections one aggregation may use at once; {@code parallelMinRangeMs}: the
      * shortest range worth splitting (shorter ones are few points, and one scan is cheaper than a hand-off).
      */
@@ -142,11 +142,12 @@ final class TsAggregator {
     }
 
     private TsRollups.View view(UUID entityId, int keyId, long from, long to) {
-        if (rollups == null) {
+        long lo = Math.max(0, from);
+        long hi = Math.max(0, to);
+        if (!rollups.useful(lo, hi)) {
             return TsRollups.View.NONE;
         }
-        return jdbc.execute((ConnectionCallback<TsRollups.View>) c ->
-                rollups.view(c, entityId, keyId, Math.max(0, from), Math.max(0, to)));
+        return jdbc.execute((ConnectionCallback<TsRollups.View>) c -> TsRollups.view(c, entityId, keyId, lo, hi));
     }
 
     /**

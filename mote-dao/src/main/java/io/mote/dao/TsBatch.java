@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -102,8 +102,8 @@ final class TsBatch {
         TsRollups.mark(c, late(pending));
     }
 
-    private Set<TsRollups.Mark> late(long pending) {
-        Set<TsRollups.Mark> marks = new TreeSet<>();
+    private SortedSet<TsRollups.Mark> late(long pending) {
+        SortedSet<TsRollups.Mark> marks = new TreeSet<>();
         for (Row row : rows.values()) {
             long ts = row.entry().ts();
             if (ts >= 0 && ts < pending) {

@@ -84,33 +84,31 @@ public final class TsPartitions {
     public List<Partition> ensure(Collection<long[]> points) throws SQLException {
         List<Partition> created = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
-                Map<Integer, NavigableMap<Long, Partition>> classes = read(c);
-                for (long[] p : points) {
-                    int ttl = (int) p[0];
-                    long ts = p[1];
-                    NavigableMap<Long, Partition> ranges = classes.get(ttl);
-                    if (ranges == null) {
-                        s.execute("CREATE TABLE ts_kv_" + ttl + " PARTITION OF ts_kv FOR VALUES IN (" + ttl
-                                + ") PARTITION BY RANGE (ts)");
-                        ranges = new TreeMap<>();
-                        classes.put(ttl, ranges);
-                    }
-                    if (holding(ranges, ts) == null) {
-                        Partition made = range(ranges, ttl, ts);
-                        s.execute("CREATE TABLE " + made.name() + " PARTITION OF ts_kv_" + ttl + " FOR VALUES FROM ("
-                                + made.from() + ") TO (" + made.to() + ")");
-                        ranges.put(made.from(), made);
-                        created.add(made);
+            Transactions.run(c, () -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
+                    Map<Integer, NavigableMap<Long, Partition>> classes = read(c);
+                    for (long[] p : points) {
+                        int ttl = (int) p[0];
+                        long ts = p[1];
+                        NavigableMap<Long, Partition> ranges = classes.get(ttl);
+                        if (ranges == null) {
+                            s.execute("CREATE TABLE ts_kv_" + ttl + " PARTITION OF ts_kv FOR VALUES IN (" + ttl
+                                    + ") PARTITION BY RANGE (ts)");
+                            ranges = new TreeMap<>();
+                            classes.put(ttl, ranges);
+                        }
+                        if (holding(ranges, ts) == null) {
+                            Partition made = range(ranges, ttl, ts);
+                            s.execute("CREATE TABLE " + made.name() + " PARTITION OF ts_kv_" + ttl + " FOR VALUES FROM ("
+                                    + made.from() + ") TO (" + made.to() + ")");
+                            ranges.put(made.from(), made);
+                            created.add(made);
+                        }
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                return null;
+            });
         }
         return created;
     }
@@ -131,26 +129,26 @@ public final class TsPartitions {
     }
 
     /**
-     * Drops {@code p} and its hourly rollups, waiting at most {@code lockTimeoutMs} for the queries reading it, so a long query
-     * never holds up the writers queued behind the drop; false when it timed out (the next run tries again).
+     * Drops {@code p} and its hourly rollups, waiting at most {@code lockTimeoutMs} for the queries reading it,
+     * so a long query never holds up the writers queued behind the drop; false when it timed out (the next run
+     * tries again).
      */
     public boolean drop(Partition p, long lockTimeoutMs) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
-                s.execute("SET LOCAL lock_timeout = " + lockTimeoutMs);
-                s.execute("DROP TABLE IF EXISTS " + p.name());
-                TsRollups.dropped(c, p);
-                c.commit();
-                return true;
-            } catch (SQLException e) {
-                c.rollback();
-                if ("55P03".equals(e.getSQLState())) {
-                    return false;
+            return Transactions.run(c, () -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
+                    s.execute("SET LOCAL lock_timeout = " + lockTimeoutMs);
+                    s.execute("DROP TABLE IF EXISTS " + p.name());
+                    TsRollups.dropped(c, p);
+                    return true;
                 }
-                throw e;
+            });
+        } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState())) {
+                return false;
             }
+            throw e;
         }
     }
 

@@ -8,8 +8,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.NavigableSet;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -23,9 +25,10 @@ import io.mote.dao.TsPartitions.Partition;
  * whole hours adds rollups instead of points. Every hour in {@code [0, rolled)} is rolled up, except the
  * dirty ones: a change to a point of an hour already rolled up (a late point, an overwrite, a delete)
  * marks its (series, hour) in {@code ts_rollup_dirty}, queries read such an hour from {@code ts_kv}, and
- * the next {@link #run} rolls it up again. Marks, like {@code ts_kv} rows, are always locked in key order. Live writes cost nothing more than one shared advisory lock per
- * batch: {@link #run} rolls an hour up only once its partition has closed, so points at the current time
- * are never in a rolled-up hour.
+ * the next {@link #run} rolls it up again. Marks, like {@code ts_kv} rows, are always locked in key order.
+ * Live writes cost a shared advisory lock and a read of {@code pending} per batch, in the batch's own round
+ * trip: {@link #run} rolls an hour up only once its partition has closed, so points at the current time are
+ * never in a rolled-up hour.
  * <p>
  * Why a point is never missed: {@link #run} first raises {@code pending} to the chunk's end under an
  * exclusive advisory lock, which waits for every transaction changing {@code ts_kv} (each takes it shared
@@ -84,7 +87,7 @@ public final class TsRollups {
 
     /** What a query may take from the rollups: hours in [0, rolled) but the dirty ones of its series. */
     record View(long rolled, NavigableSet<Long> dirty) {
-        static final View NONE = new View(0, new TreeSet<>());
+        static final View NONE = new View(0, Collections.emptyNavigableSet());
     }
 
     private final DataSource dataSource;
@@ -141,14 +144,13 @@ public final class TsRollups {
         }
     }
 
-    /** Marks the hours given (distinct and ordered, so concurrent writers take their locks in one order). */
-    static void mark(Connection c, Collection<Mark> marks) throws SQLException {
+    /** Marks the hours given (a sorted set: distinct, and locked in one order by every writer). */
+    static void mark(Connection c, SortedSet<Mark> marks) throws SQLException {
         if (marks.isEmpty()) {
             return;
         }
-        List<Mark> sorted = new ArrayList<>(new TreeSet<>(marks));
         try (PreparedStatement ps = c.prepareStatement(MARK)) {
-            bindMarks(c, ps, sorted);
+            bindMarks(c, ps, marks);
             ps.executeUpdate();
         }
     }
@@ -162,6 +164,14 @@ public final class TsRollups {
         }
         long firstWhole = from % HOUR == 0 ? from : floorHour(from) + HOUR;
         long endWhole = to == Long.MAX_VALUE ? Long.MAX_VALUE : floorHour(to);
+        // The hours at either end the partition shares with its neighbour (when its bounds are not on hours).
+        List<Long> shared = new ArrayList<>();
+        if (from % HOUR != 0) {
+            shared.add(floorHour(from));
+        }
+        if (to != Long.MAX_VALUE && to % HOUR != 0 && floorHour(to) != floorHour(from)) {
+            shared.add(floorHour(to));
+        }
         try (PreparedStatement del = c.prepareStatement("DELETE FROM ts_kv_hourly WHERE hour >= ? AND hour < ? AND ttl = ?");
              PreparedStatement mark = c.prepareStatement("INSERT INTO ts_rollup_dirty (entity_id, key, hour) "
                      + "SELECT entity_id, key, hour FROM ts_kv_hourly WHERE hour = ? AND ttl = ? ORDER BY 1, 2 "
@@ -172,23 +182,23 @@ public final class TsRollups {
                 del.setInt(3, p.ttl());
                 del.executeUpdate();
             }
-            for (long shared : new long[] {from % HOUR == 0 ? -1 : floorHour(from), to % HOUR == 0 ? -1 : floorHour(to)}) {
-                if (shared >= 0 && to != Long.MAX_VALUE) {
-                    mark.setLong(1, shared);
-                    mark.setInt(2, p.ttl());
-                    mark.executeUpdate();
-                }
+            for (long hour : shared) {
+                mark.setLong(1, hour);
+                mark.setInt(2, p.ttl());
+                mark.executeUpdate();
             }
         }
     }
 
     // ---- queries ----------------------------------------------------------------------------------------
 
-    /** The rollups a query of one series over hours in [from, to) may use. */
-    View view(Connection c, UUID entityId, int key, long from, long to) throws SQLException {
-        if (!enabled || to - from < HOUR) {
-            return View.NONE;
-        }
+    /** Whether a query over [from, to) may take anything from the rollups (else it need not ask). */
+    boolean useful(long from, long to) {
+        return enabled && to - from >= HOUR;
+    }
+
+    /** The rollups a query of one series over hours in [from, to) may use; call {@link #useful} first. */
+    static View view(Connection c, UUID entityId, int key, long from, long to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT rolled, ARRAY(SELECT hour FROM ts_rollup_dirty "
                 + "WHERE entity_id = ? AND key = ? AND hour >= ? AND hour < ? ORDER BY hour) FROM ts_rollup_state")) {
             ps.setObject(1, entityId);
@@ -286,7 +296,7 @@ public final class TsRollups {
     }
 
     private static void raisePending(Connection c, long end) throws SQLException {
-        inTransaction(c, () -> {
+        Transactions.run(c, () -> {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(" + CHANGE_LOCK + ")");
                 s.executeUpdate("UPDATE ts_rollup_state SET pending = " + end);
@@ -296,7 +306,7 @@ public final class TsRollups {
     }
 
     private static long rollChunk(Connection c, long from, long to) throws SQLException {
-        return inTransaction(c, () -> {
+        return Transactions.run(c, () -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM ts_kv_hourly WHERE hour >= ? AND hour < ?");
                  PreparedStatement ins = c.prepareStatement(ROLL_CHUNK);
                  Statement s = c.createStatement()) {
@@ -314,7 +324,7 @@ public final class TsRollups {
 
     /** Rolls up to {@link #DIRTY_BATCH} dirty hours again; how many. */
     private static int rollDirty(Connection c) throws SQLException {
-        return inTransaction(c, () -> {
+        return Transactions.run(c, () -> {
             List<Mark> marks = new ArrayList<>();
             // Locked in their order, as writers lock them (no cycle); waiting for a writer holding one, so the
             // scan below, a statement of its own, sees that writer's points.
@@ -344,18 +354,19 @@ public final class TsRollups {
         });
     }
 
-    private static void bindMarks(Connection c, PreparedStatement ps, List<Mark> marks) throws SQLException {
+    private static void bindMarks(Connection c, PreparedStatement ps, Collection<Mark> marks) throws SQLException {
         Object[] e = new Object[marks.size()];
         Object[] k = new Object[marks.size()];
         Object[] h = new Object[marks.size()];
-        for (int i = 0; i < marks.size(); i++) {
-            e[i] = marks.get(i).entityId();
-            k[i] = marks.get(i).key();
-            h[i] = marks.get(i).hour();
+        int i = 0;
+        for (Mark m : marks) {
+            e[i] = m.entityId();
+            k[i] = m.key();
+            h[i++] = m.hour();
         }
         Array[] arrays = {c.createArrayOf("uuid", e), c.createArrayOf("int4", k), c.createArrayOf("int8", h)};
-        for (int i = 0; i < arrays.length; i++) {
-            ps.setArray(i + 1, arrays[i]);
+        for (int p = 0; p < arrays.length; p++) {
+            ps.setArray(p + 1, arrays[p]);
         }
     }
 
@@ -403,21 +414,4 @@ public final class TsRollups {
         }
     }
 
-    private interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    private static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            T result = work.run();
-            c.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
 }
