@@ -2,6 +2,7 @@ package io.mote.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,7 +50,7 @@ public final class EmbeddedDatabaseStarter implements ApplicationContextInitiali
             CompletableFuture<EmbeddedDatabase> started = new CompletableFuture<>();
             Thread t = new Thread(() -> {
                 try {
-                    started.complete(EmbeddedDatabase.start(dataDir, port, syncCommit));
+                    started.complete(EmbeddedDatabase.start(dataDir, port, syncCommit, installedBinaries()));
                 } catch (IOException | RuntimeException e) {
                     started.completeExceptionally(e);
                 }
@@ -64,6 +65,25 @@ public final class EmbeddedDatabaseStarter implements ApplicationContextInitiali
         if (context.getBeanFactory() instanceof DefaultSingletonBeanRegistry registry) {
             registry.registerDisposableBean(BEAN_NAME, holder);
         }
+    }
+
+    /**
+     * {@code postgres-bin/} beside the server's jar when started from the extracted layout the build writes
+     * (which unpacks PostgreSQL there), so a first start links it instead of decompressing the archive.
+     */
+    static Path installedBinaries() {
+        try {
+            return installedBinaries(Path.of(MoteApplication.class.getProtectionDomain().getCodeSource().getLocation()
+                    .toURI()));
+        } catch (RuntimeException | java.net.URISyntaxException e) {
+            return null; // not a plain file (the self-contained jar's nested classes): nothing installed beside it
+        }
+    }
+
+    /** {@code postgres-bin/} beside the jar {@code codeSource}; null for classes in a directory or none there. */
+    static Path installedBinaries(Path codeSource) {
+        Path dir = codeSource.resolveSibling("postgres-bin");
+        return Files.isRegularFile(codeSource) && Files.isDirectory(dir) ? dir : null;
     }
 
     /** The embedded server being started or running (none when the database is external), closed with the context. */

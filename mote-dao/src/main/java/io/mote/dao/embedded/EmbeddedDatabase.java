@@ -42,7 +42,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private volatile Postmaster postmaster;
     private volatile boolean closing;
 
-    private EmbeddedDatabase(Path dataDir, int port, boolean synchronousCommit) throws IOException, InterruptedException {
+    private EmbeddedDatabase(Path dataDir, int port, boolean synchronousCommit, Path installedBinaries)
+            throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         this.synchronousCommit = synchronousCommit;
         this.logFile = dataDir.resolve("postgres.log");
@@ -61,7 +62,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         lock = l;
         try {
             rotateLog();
-            bin = PgBinaries.unpack(dataDir.resolve("postgres-bin"));
+            bin = PgBinaries.unpack(dataDir.resolve("postgres-bin"), installedBinaries, true);
             cluster = new PgCluster(dataDir, bin, logFile);
             password = cluster.prepare();
             postmaster = startPostmaster(port);
@@ -82,9 +83,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
      *                          process or the machine crashes (the database itself stays consistent)
      */
     public static EmbeddedDatabase start(Path dataDir, int port, boolean synchronousCommit) throws IOException {
+        return start(dataDir, port, synchronousCommit, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, boolean)}, the binaries taken from {@code installedBinaries} (the tree the
+     * build unpacked into the server's installation) when it holds them, instead of unpacked from the archive.
+     */
+    public static EmbeddedDatabase start(Path dataDir, int port, boolean synchronousCommit, Path installedBinaries)
+            throws IOException {
         long t0 = System.nanoTime();
         try {
-            EmbeddedDatabase db = new EmbeddedDatabase(dataDir.toAbsolutePath(), port, synchronousCommit);
+            EmbeddedDatabase db = new EmbeddedDatabase(dataDir.toAbsolutePath(), port, synchronousCommit,
+                    installedBinaries);
             log.info("Embedded PostgreSQL started on port {} with data in {} ({} ms)", db.port(),
                     db.cluster.pgData(), (System.nanoTime() - t0) / 1_000_000);
             return db;
