@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
@@ -116,7 +115,8 @@ final class PgArchive {
             throw new IOException("Interrupted while unpacking PostgreSQL", e);
         }
         // Whatever tar left is replaced by the JVM's own unpacking.
-        deleteContents(dir);
+        PgCluster.deleteTree(dir);
+        Files.createDirectories(dir);
         return false;
     }
 
@@ -158,15 +158,4 @@ final class PgArchive {
             }
         }
     }
-
-    private static void deleteContents(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                if (!p.equals(dir)) {
-                    Files.delete(p);
-                }
-            }
-        }
-    }
-
 }
