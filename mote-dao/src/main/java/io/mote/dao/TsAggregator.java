@@ -280,11 +280,7 @@ final class TsAggregator {
             case SUM, AVG -> "count(long_v) AS lcnt, count(dbl_v) AS dcnt, sum(long_v) AS lv, sum(dbl_v) AS dv";
             default -> throw new IllegalArgumentException(agg.name());
         };
-        return """
-                SELECT b.bucket, a.* FROM unnest(?::int8[], ?::int8[], ?::int4[]) AS b(lo, hi, bucket)
-                CROSS JOIN LATERAL (SELECT %s FROM ts_kv
-                                    WHERE entity_id = ? AND key = ? AND ts >= b.lo AND ts < b.hi) a
-                """.formatted(values);
+        return scan(values, "ts_kv", "ts");
     }
 
     /**
@@ -299,10 +295,15 @@ final class TsAggregator {
             case SUM, AVG -> "coalesce(sum(lcnt), 0) AS lcnt, coalesce(sum(dcnt), 0) AS dcnt, sum(lsum) AS lv, sum(dsum) AS dv";
             default -> throw new IllegalArgumentException(agg.name());
         };
+        return scan(values, "ts_kv_hourly", "hour");
+    }
+
+    /** One range scan of {@code table} per piece, by its time column {@code time}: {@link #sql}'s parameters. */
+    private static String scan(String values, String table, String time) {
         return """
                 SELECT b.bucket, a.* FROM unnest(?::int8[], ?::int8[], ?::int4[]) AS b(lo, hi, bucket)
-                CROSS JOIN LATERAL (SELECT %s FROM ts_kv_hourly
-                                    WHERE entity_id = ? AND key = ? AND hour >= b.lo AND hour < b.hi) a
-                """.formatted(values);
+                CROSS JOIN LATERAL (SELECT %1$s FROM %2$s
+                                    WHERE entity_id = ? AND key = ? AND %3$s >= b.lo AND %3$s < b.hi) a
+                """.formatted(values, table, time);
     }
 }

@@ -65,6 +65,8 @@ public final class TsRollups {
 
     /** What one {@link #run} did. */
     public record Run(int chunks, long rolledFrom, long rolledTo, long rows, long dirtyHours) {
+        static final Run NOTHING = new Run(0, 0, 0, 0, 0);
+
         public boolean didAnything() {
             return chunks > 0 || dirtyHours > 0;
         }
@@ -224,14 +226,14 @@ public final class TsRollups {
      */
     public Run run(long nowMs) throws SQLException {
         if (!enabled) {
-            return new Run(0, 0, 0, 0, 0);
+            return Run.NOTHING;
         }
         long len = partitions.lengthMs();
         long target = floorHour(Math.floorDiv(nowMs - delayMs, len) * len);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             if (!lock(c, "pg_try_advisory_lock")) {
-                return new Run(0, 0, 0, 0, 0);
+                return Run.NOTHING;
             }
             try {
                 return run(c, target);
